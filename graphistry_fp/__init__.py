@@ -1,0 +1,1 @@
+"""graphistry_fp."""

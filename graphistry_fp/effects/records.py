@@ -1,0 +1,122 @@
+"""Effect records: what an upload must do, as small frozen comparable values.
+
+An effect says *what* to do (create a dataset with this JSON, upload this Arrow table to
+that dataset, share it), never *who* does it or *how*. Interpreters look performers up by
+the effect's type. A step that needs the output of an earlier one names it with a
+:class:`Ref`; the walker (``walk.py``) substitutes the concrete value before an interpreter
+sees the effect, so performers only ever receive resolved effects.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal, TypeAlias
+
+import attrs
+import pyarrow as pa
+from pyrsistent import PMap, freeze, thaw
+
+TableKind: TypeAlias = Literal["edges", "nodes"]
+
+
+@attrs.frozen
+class Ref:
+    """A reference to the output of an earlier step of the same plan (``Ref("dataset")``)."""
+
+    name: str
+
+
+DATASET = Ref("dataset")
+
+
+def _freeze_json(value: Any) -> PMap[str, Any]:
+    frozen = freeze(value)
+    if not isinstance(frozen, PMap):
+        raise TypeError(f"expected a JSON object, got {type(value).__name__}")
+    return frozen
+
+
+def _tables_equal(a: pa.Table, b: pa.Table) -> bool:
+    return a is b or bool(a.equals(b, check_metadata=True))
+
+
+@attrs.frozen
+class CreateDataset:
+    """Create a dataset: ``POST /api/v2/upload/datasets/`` with :attr:`body` (PROTOCOL.md 2.8).
+
+    The body holds bindings, encodings, metadata, name and description. It never holds an
+    org: the interpreter adds ``org_name`` from the snapshot of the run that performs it.
+    Its result is the new dataset id (a ``str``).
+    """
+
+    body: PMap[str, Any] = attrs.field(converter=_freeze_json)
+
+    def json(self) -> dict[str, Any]:
+        """The body as a fresh, mutable JSON-ready dict."""
+        out: dict[str, Any] = thaw(self.body)
+        return out
+
+    @property
+    def name(self) -> str:
+        """The dataset name this effect will create."""
+        return str(self.body.get("name", ""))
+
+
+@attrs.frozen
+class UploadTable:
+    """Upload one Arrow table to a dataset (PROTOCOL.md 2.9); its result is ``None``.
+
+    ``table`` is sent as one Arrow IPC *file*. Equality compares the tables' contents.
+    """
+
+    dataset: Ref | str
+    kind: TableKind
+    table: pa.Table = attrs.field(eq=attrs.cmp_using(eq=_tables_equal), hash=False, repr=False)
+
+    @property
+    def num_rows(self) -> int:
+        """Rows in the table."""
+        return int(self.table.num_rows)
+
+    @property
+    def num_columns(self) -> int:
+        """Columns in the table."""
+        return int(self.table.num_columns)
+
+    def __repr__(self) -> str:
+        return (
+            f"UploadTable(dataset={self.dataset!r}, kind={self.kind!r}, "
+            f"rows={self.num_rows}, columns={self.num_columns})"
+        )
+
+
+@attrs.frozen
+class Share:
+    """Set a dataset's sharing (``POST /api/v2/share/link/``, PROTOCOL.md 2.12)."""
+
+    dataset: Ref | str
+    mode: str = "private"
+    notify: bool = False
+    invited_users: tuple[Any, ...] = ()
+    mode_action: str = "20"
+    message: str = ""
+
+    def json(self, dataset_id: str) -> dict[str, Any]:
+        """The share-link request body for ``dataset_id``."""
+        return {
+            "obj_pk": dataset_id,
+            "obj_type": "dataset",
+            "mode": self.mode,
+            "notify": self.notify,
+            "invited_users": [thaw(u) for u in self.invited_users],
+            "mode_action": self.mode_action,
+            "message": self.message,
+        }
+
+
+Effect: TypeAlias = CreateDataset | UploadTable | Share
+
+
+def canonical_json(value: Any) -> str:
+    """JSON with sorted keys and no spaces: the form golden tests and digests compare."""
+    return json.dumps(thaw(value), sort_keys=True, separators=(",", ":"), default=str)

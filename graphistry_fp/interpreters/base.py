@@ -1,0 +1,83 @@
+"""``Client``: the abstract interpreter every client subclasses.
+
+A client owns what a plan must not: credentials, a token cache and a connection pool.
+``client.run(plan)`` performs a :class:`~graphistry_fp.effects.PlotPlan` and returns a
+:class:`~graphistry_fp.effects.PlotResult`; it uses this client and ignores every root.
+"""
+
+from __future__ import annotations
+
+import abc
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from ..effects import PlotPlan, PlotResult
+
+if TYPE_CHECKING:
+    from ..core import Plottable
+
+
+class Client(abc.ABC):
+    """Abstract base of every client (interpreter).
+
+    Subclasses provide ``server``, ``protocol``, ``org_name``, ``token``, ``refresh``,
+    ``switch_org`` and ``run``. A client is a context manager: leaving the block closes its
+    connection pool. ``repr()`` and ``str()`` never show a password, key secret or token.
+    """
+
+    @property
+    @abc.abstractmethod
+    def server(self) -> str:
+        """The ``host[:port]`` this client uploads to."""
+
+    @property
+    @abc.abstractmethod
+    def protocol(self) -> str:
+        """``http`` or ``https``."""
+
+    @property
+    @abc.abstractmethod
+    def org_name(self) -> str | None:
+        """The org new datasets are created under, or ``None``."""
+
+    @abc.abstractmethod
+    def token(self) -> str:
+        """A valid JWT, logging in or refreshing as needed."""
+
+    @abc.abstractmethod
+    def refresh(self) -> str:
+        """Refresh the token now and return the new one."""
+
+    @abc.abstractmethod
+    def switch_org(self, org_name: str) -> None:
+        """Make ``org_name`` this client's org; every plottable resolving to it follows."""
+
+    @abc.abstractmethod
+    def run(self, plan: PlotPlan) -> PlotResult:
+        """Perform ``plan`` with this client and return the new dataset's id and URL."""
+
+    def g(self) -> Plottable:
+        """An empty plottable rooted at this client (``graphistry.client(self)``)."""
+        from ..core import Plottable
+
+        return Plottable.rooted_at(self)
+
+    def close(self) -> None:  # noqa: B027 - optional hook, a no-op by default
+        """Release this client's resources (its connection pool)."""
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        org = f", org_name={self.org_name!r}" if self.org_name else ""
+        return f"{type(self).__name__}(server={self.server!r}{org})"
+
+    __str__ = __repr__
