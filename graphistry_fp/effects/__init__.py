@@ -4,6 +4,7 @@ Nothing here performs I/O; a test imports this package in a subprocess and prove
 neither ``requests`` nor ``socket`` gets loaded.
 """
 
+from .digest import plan_digest
 from .plan import PlotPlan, PlotResult, Stage
 from .records import (
     DATASET,
@@ -32,6 +33,7 @@ __all__ = [
     "Walk",
     "canonical_json",
     "drive",
+    "plan_digest",
     "viewer_url",
     "walk",
 ]

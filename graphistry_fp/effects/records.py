@@ -53,13 +53,15 @@ class CreateDataset:
 
     def json(self) -> dict[str, Any]:
         """The body as a fresh, mutable JSON-ready dict."""
-        out: dict[str, Any] = thaw(self.body)
-        return out
+        return dict(thaw(self.body))
 
     @property
     def name(self) -> str:
         """The dataset name this effect will create."""
         return str(self.body.get("name", ""))
+
+    def __repr__(self) -> str:
+        return f"CreateDataset(body={canonical_json(self.body)})"
 
 
 @attrs.frozen

@@ -24,7 +24,7 @@ Walk = Generator[Stage, tuple[Any, ...], str]
 def _resolve(effect: Effect, results: dict[Ref, Any]) -> Effect:
     dataset = getattr(effect, "dataset", None)
     if isinstance(dataset, Ref):
-        return attrs.evolve(effect, dataset=results[dataset])  # type: ignore[misc]
+        return attrs.evolve(effect, dataset=results[dataset])
     return effect
 
 

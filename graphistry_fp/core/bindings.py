@@ -1,0 +1,89 @@
+"""Simple bindings: which column plays which role (PROTOCOL.md 6.1).
+
+``bind(point_title="name")`` records ``{"point_title": "name"}``; the create-dataset JSON
+sends it as ``node_encodings.bindings.node_title``. The edge-id binding ``edge`` is kept
+for the user but never sent, as pygraphistry does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
+
+from ..errors import PlanError
+
+Side = Literal["edge", "node"]
+
+#: binding name -> JSON key, for bindings sent in ``edge_encodings.bindings``.
+EDGE_BINDINGS: Mapping[str, str] = {
+    "source": "source",
+    "destination": "destination",
+    "edge_color": "edge_color",
+    "edge_source_color": "edge_source_color",
+    "edge_destination_color": "edge_destination_color",
+    "edge_label": "edge_label",
+    "edge_opacity": "edge_opacity",
+    "edge_size": "edge_size",
+    "edge_title": "edge_title",
+    "edge_weight": "edge_weight",
+    "edge_icon": "edge_icon",
+}
+
+#: binding name -> JSON key, for bindings sent in ``node_encodings.bindings``.
+NODE_BINDINGS: Mapping[str, str] = {
+    "node": "node",
+    "point_color": "node_color",
+    "point_label": "node_label",
+    "point_opacity": "node_opacity",
+    "point_size": "node_size",
+    "point_title": "node_title",
+    "point_weight": "node_weight",
+    "point_icon": "node_icon",
+    "point_x": "node_x",
+    "point_y": "node_y",
+    "point_longitude": "node_longitude",
+    "point_latitude": "node_latitude",
+}
+
+#: bindings kept but never sent.
+UNSENT_BINDINGS = frozenset({"edge"})
+
+KNOWN_BINDINGS = frozenset(EDGE_BINDINGS) | frozenset(NODE_BINDINGS) | UNSENT_BINDINGS
+
+
+def side_of(binding: str) -> Side:
+    """Which table a binding's column lives in."""
+    return "node" if binding in NODE_BINDINGS else "edge"
+
+
+def check_bindings(bindings: Mapping[str, object]) -> dict[str, str]:
+    """Validate ``bind(**bindings)`` arguments; return the ones to set.
+
+    As in pygraphistry, falsy values (``None``, ``""``) are ignored, so a binding cannot be
+    cleared by binding it to ``None``.
+
+    Raises:
+        PlanError: an unknown binding name, or a column name that is not a string.
+    """
+    unknown = sorted(set(bindings) - KNOWN_BINDINGS)
+    if unknown:
+        raise PlanError(
+            f"unknown binding(s) {unknown}; known bindings are {sorted(KNOWN_BINDINGS)}"
+        )
+    out: dict[str, str] = {}
+    for name, column in bindings.items():
+        if not column:
+            continue
+        if not isinstance(column, str):
+            raise PlanError(
+                f"bind({name}=...) takes a column name (a str), not {type(column).__name__} "
+                f"{column!r}"
+            )
+        out[name] = column
+    return out
+
+
+def serialize(bindings: Mapping[str, str], side: Side) -> dict[str, str]:
+    """The ``bindings`` JSON object of one side, in the protocol's key order."""
+    table = EDGE_BINDINGS if side == "edge" else NODE_BINDINGS
+    return {key: bindings[name] for name, key in table.items() if name in bindings}

@@ -1,0 +1,201 @@
+"""Compile a :class:`Plottable` into a :class:`PlotPlan`: validate, then describe the upload.
+
+Every check of DESIGN.md section 6 that needs the whole plottable (bindings against the
+tables' columns, null ids, the node binding) runs here, before any I/O; checks that need
+only one method's arguments ran when that method was called. The create-dataset JSON is
+built exactly as pygraphistry 0.61 builds it (PROTOCOL.md 4.3 and 6), including the
+automatic ``node_title``, so a server sees the same body from either client.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from pyrsistent import thaw
+
+from .._meta import AGENT_NAME, USERTAG, __version__
+from ..effects import DATASET, CreateDataset, PlotPlan, Share, Stage, UploadTable
+from ..errors import PlanError
+from .bindings import serialize, side_of
+
+if TYPE_CHECKING:
+    from .plottable import Plottable
+
+_TITLE_EXACT = ("nodetitle", "nodelabel", "label", "title", "name")
+_TITLE_PARTIAL = ("title", "label", "name")
+
+
+def _columns_text(table: pa.Table) -> str:
+    names = table.column_names
+    shown = ", ".join(repr(n) for n in names[:12])
+    return shown + (f", ... ({len(names)} in all)" if len(names) > 12 else "")
+
+
+def _check_table(table: pa.Table | None, what: str) -> None:
+    if table is None:
+        return
+    if table.num_columns == 0:
+        raise PlanError(f"the {what} table has no columns")
+    if table.num_rows == 0:
+        raise PlanError(f"the {what} table has no rows; plot at least one {what[:-1]}")
+
+
+def _check_ids(table: pa.Table, column: str, binding: str, what: str) -> None:
+    values = table.column(column)
+    nulls = int(values.null_count)
+    if nulls == 0 and pa.types.is_floating(values.type):
+        nulls = int(pc.sum(pc.is_nan(values)).as_py() or 0)
+    if nulls:
+        raise PlanError(
+            f"the {what} column {column!r} (bound as {binding}) has {nulls} null or NaN "
+            f"value(s); ids cannot be missing: drop those rows, e.g. "
+            f"df.dropna(subset=[{column!r}])"
+        )
+
+
+def _require_column(table: pa.Table | None, column: str, where: str, what: str) -> None:
+    if table is None:
+        raise PlanError(
+            f"{where} names column {column!r} of the {what} table, but no {what} table is "
+            f"bound; call .{what}(df, ...) first"
+        )
+    if column not in table.column_names:
+        raise PlanError(
+            f"{where} names column {column!r}, which the {what} table does not have "
+            f"(columns: {_columns_text(table)})"
+        )
+
+
+def _infer_node_title(nodes: pa.Table, node: str) -> str:
+    """pygraphistry's automatic title: a label-like column, else the node id (PROTOCOL 4.3)."""
+    for wanted in _TITLE_EXACT:
+        for column in nodes.column_names:
+            if column.lower() == wanted:
+                return str(column)
+    for wanted in _TITLE_PARTIAL:
+        for column in nodes.column_names:
+            if wanted in column.lower():
+                return str(column)
+    return node
+
+
+def _validate(g: Plottable) -> dict[str, str]:
+    """Check ``g`` against its tables; return the bindings to send (with any auto title)."""
+    edges, nodes = g.edges_table, g.nodes_table
+    if edges is None:
+        raise PlanError("nothing to plot: bind edges first, e.g. .edges(df, 'src', 'dst')")
+    _check_table(edges, "edges")
+    _check_table(nodes, "nodes")
+    bindings = dict(g.bindings)
+    for role in ("source", "destination"):
+        if role not in bindings:
+            raise PlanError(
+                f"the {role} column is not bound: use .edges(df, source='src', "
+                f"destination='dst') or .bind({role}='...')"
+            )
+    if nodes is not None and "node" not in bindings:
+        raise PlanError("a nodes table is bound but no node id column: use .nodes(df, node='id')")
+    if nodes is None:
+        # Without a nodes table the server makes the nodes; a node id binding is harmless
+        # and not sent, but any other node binding would name a column that does not exist.
+        bindings.pop("node", None)
+    for binding, column in sorted(bindings.items()):
+        what = "nodes" if side_of(binding) == "node" else "edges"
+        _require_column(nodes if what == "nodes" else edges, column, f"bind({binding}={column!r})", what)
+    _check_ids(edges, bindings["source"], "source", "edges")
+    _check_ids(edges, bindings["destination"], "destination", "edges")
+    if nodes is not None:
+        _check_ids(nodes, bindings["node"], "node", "nodes")
+        if "point_title" not in bindings and "point_label" not in bindings:
+            bindings["point_title"] = _infer_node_title(nodes, bindings["node"])
+    for (side, _slot, key), obj in sorted(g.complex_encodings.items()):
+        attribute = obj.get("attribute")
+        what = "nodes" if side == "node" else "edges"
+        table = nodes if side == "node" else edges
+        _require_column(table, str(attribute), f"the {key} encoding", what)
+    return bindings
+
+
+def _encodings(g: Plottable, bindings: dict[str, str], side: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"bindings": serialize(bindings, "node" if side == "node" else "edge")}
+    complex_: dict[str, Any] = {}
+    for slot in ("current", "default"):
+        chosen = {
+            key: thaw(obj)
+            for (s, sl, key), obj in sorted(g.complex_encodings.items())
+            if s == side and sl == slot
+        }
+        if chosen:
+            complex_[slot] = chosen
+    if complex_:
+        out["complex"] = complex_
+    return out
+
+
+def _shape_digest(g: Plottable, body: dict[str, Any]) -> str:
+    """A cheap digest of what the plan uploads: JSON, schemas and row counts, not the data."""
+    h = hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode())
+    for table in (g.edges_table, g.nodes_table):
+        if table is not None:
+            h.update(str(table.schema).encode())
+            h.update(str(table.num_rows).encode())
+    return h.hexdigest()
+
+
+_NAME_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+
+def _default_name(digest: str) -> str:
+    """``Untitled XXXXXXXXXX`` as pygraphistry names datasets, but derived, not random."""
+    number = int(digest, 16)
+    letters = []
+    for _ in range(10):
+        number, index = divmod(number, len(_NAME_ALPHABET))
+        letters.append(_NAME_ALPHABET[index])
+    return "Untitled " + "".join(letters)
+
+
+def _body(g: Plottable, bindings: dict[str, str]) -> dict[str, Any]:
+    metadata: dict[str, Any] = {
+        "agent": AGENT_NAME,
+        "apiversion": "3",
+        "agentversion": __version__,
+        "usertag": USERTAG,
+    }
+    metadata.update(thaw(g.style_settings))
+    body: dict[str, Any] = {
+        "node_encodings": _encodings(g, bindings, "node"),
+        "edge_encodings": _encodings(g, bindings, "edge"),
+        "metadata": metadata,
+        "name": g.dataset_name,
+        "description": g.dataset_description or "",
+    }
+    if body["name"] is None:
+        body["name"] = _default_name(_shape_digest(g, body))
+    return body
+
+
+def compile_plan(g: Plottable) -> PlotPlan:
+    """Validate ``g`` and describe its upload as stages of effects (see ``PlotPlan``)."""
+    bindings = _validate(g)
+    stages: list[Stage] = [(CreateDataset(_body(g, bindings)),)]
+    uploads: list[UploadTable] = [UploadTable(DATASET, "edges", g.edges_table)]
+    if g.nodes_table is not None:
+        uploads.append(UploadTable(DATASET, "nodes", g.nodes_table))
+    stages.append(tuple(uploads))
+    privacy = g.privacy_settings
+    if privacy is not None:
+        share = Share(
+            DATASET,
+            mode=privacy.mode,
+            notify=privacy.notify,
+            invited_users=privacy.invited_users,
+            mode_action=privacy.action,
+            message=privacy.message,
+        )
+        stages.append((share,))
+    return PlotPlan(stages=tuple(stages), url_params=g.url_params)

@@ -1,0 +1,162 @@
+"""Tables in, Arrow out: convert-at-bind, zero-copy where Arrow allows, safe against mutation.
+
+Decision (measured, see README "Tables"): ``edges(df)`` / ``nodes(df)`` convert the frame to a
+``pyarrow.Table`` once, when the table is bound. Numeric pandas columns convert zero-copy,
+so the table would share memory with the user's DataFrame and a later ``df.loc[0, "a"] = 1``
+would leak into an already-built plottable. Rather than copying every column (2x memory),
+we convert a *shallow copy* of the frame and keep that copy alive beside the table: under
+pandas' copy-on-write (always on in pandas 3, opt-in in pandas 2) any later write to the
+user's frame sees the extra reference and copies first, so our buffers never change. Where
+copy-on-write is off (pandas 2 default), we convert a deep copy instead.
+
+The upload body is the Arrow IPC *file* format (PROTOCOL.md 4.4). :func:`to_ipc_file`
+sizes it with a counting pass first, then writes once into a buffer of exactly that size,
+so making the body costs one body's worth of memory, never a doubling growth.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import pandas as pd
+import pyarrow as pa
+
+from ..errors import PlanError
+
+
+def _tables_equal(a: pa.Table, b: pa.Table) -> bool:
+    return a is b or bool(a.equals(b, check_metadata=True))
+
+
+@attrs.frozen(eq=False)
+class Frame:
+    """A bound table: the Arrow table, and the guard that keeps its buffers immutable."""
+
+    table: pa.Table
+    guard: object = attrs.field(default=None, repr=False)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Frame):
+            return NotImplemented
+        return _tables_equal(self.table, other.table)
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    __hash__ = None  # type: ignore[assignment]  # tables are unhashable (STYLE.md pitfall)
+
+    def __repr__(self) -> str:
+        return f"Frame(rows={self.table.num_rows}, columns={self.table.column_names})"
+
+
+_VIEW_TYPES = {"string_view": pa.large_string(), "binary_view": pa.large_binary()}
+
+
+def _normalize_types(table: pa.Table) -> pa.Table:
+    """Cast view types (polars exports strings as ``string_view``) to their large flavours."""
+    fields = list(table.schema)
+    wanted = [_VIEW_TYPES.get(str(field.type), field.type) for field in fields]
+    if all(field.type == target for field, target in zip(fields, wanted)):
+        return table
+    schema = pa.schema(
+        [field.with_type(target) for field, target in zip(fields, wanted)],
+        metadata=table.schema.metadata,
+    )
+    return table.cast(schema)
+
+
+def _check_names(names: list[Any], what: str) -> None:
+    bad = [name for name in names if not isinstance(name, str)]
+    if bad:
+        raise PlanError(
+            f"the {what} table has column names that are not strings: "
+            f"{', '.join(repr(b) for b in bad[:5])}; rename them, e.g. "
+            "df.columns = [str(c) for c in df.columns]"
+        )
+    counts: dict[str, int] = {}
+    for name in names:
+        counts[name] = counts.get(name, 0) + 1
+    repeated = sorted(name for name, count in counts.items() if count > 1)
+    if repeated:
+        raise PlanError(
+            f"the {what} table repeats column names {repeated}; give every column a unique name"
+        )
+
+
+_ARROW_ERRORS = (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, TypeError)
+
+
+def _convert_column_error(df: pd.DataFrame, what: str, cause: Exception) -> PlanError:
+    """Find the column Arrow refuses, and say how to fix it."""
+    for name in df.columns:
+        try:
+            pa.array(df[name], from_pandas=True)
+        except _ARROW_ERRORS as exc:
+            reason = str(exc).splitlines()[0][:200]
+            return PlanError(
+                f"column {name!r} of the {what} table cannot be converted to Arrow "
+                f"({type(exc).__name__}: {reason}). Mixed Python types, nested values of "
+                f"different shapes and complex numbers cannot be uploaded; convert the column "
+                f"first, e.g. df[{name!r}] = df[{name!r}].astype(str)"
+            )
+    reason = str(cause).splitlines()[0][:200]
+    return PlanError(f"the {what} table cannot be converted to Arrow: {reason}")
+
+
+def _copy_on_write_enabled() -> bool:
+    if int(pd.__version__.split(".")[0]) >= 3:
+        return True
+    return bool(pd.get_option("mode.copy_on_write") is True)
+
+
+def _from_pandas(df: pd.DataFrame, what: str) -> Frame:
+    _check_names(list(df.columns), what)
+    guard: pd.DataFrame | None = df.copy(deep=False) if _copy_on_write_enabled() else None
+    source = guard if guard is not None else df.copy(deep=True)
+    try:
+        table = pa.Table.from_pandas(source, preserve_index=False)
+    except _ARROW_ERRORS as exc:
+        raise _convert_column_error(df, what, exc) from None
+    return Frame(_normalize_types(table.replace_schema_metadata(None)), guard)
+
+
+def to_frame(data: object, what: str) -> Frame:
+    """Convert ``data`` to a bound :class:`Frame`, or raise :class:`PlanError`.
+
+    Args:
+        data: a pandas DataFrame, a ``pyarrow.Table`` (sent as-is, metadata kept), or any
+            object exporting the Arrow C stream interface (polars, DuckDB relations).
+        what: ``"edges"`` or ``"nodes"``, for messages.
+    """
+    if isinstance(data, pa.Table):
+        _check_names(list(data.column_names), what)
+        return Frame(_normalize_types(data))
+    if isinstance(data, pd.DataFrame):
+        return _from_pandas(data, what)
+    if hasattr(data, "__arrow_c_stream__"):
+        try:
+            table = pa.table(data)
+        except _ARROW_ERRORS as exc:
+            raise PlanError(f"the {what} table cannot be read through Arrow: {exc}") from None
+        _check_names(list(table.column_names), what)
+        return Frame(_normalize_types(table.replace_schema_metadata(None)))
+    raise PlanError(
+        f"{what} must be a table (a pandas DataFrame, a pyarrow.Table, or an object with "
+        f"__arrow_c_stream__ such as a polars DataFrame), not {type(data).__name__}"
+    )
+
+
+def _write_ipc_file(sink: Any, table: pa.Table) -> None:
+    with pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
+
+
+def to_ipc_file(table: pa.Table) -> pa.Buffer:
+    """The Arrow IPC *file* bytes of ``table`` (PROTOCOL.md 4.4), in one exact-size buffer."""
+    counter = pa.MockOutputStream()
+    _write_ipc_file(counter, table)
+    buffer = pa.allocate_buffer(counter.size())
+    _write_ipc_file(pa.FixedSizeBufferWriter(buffer), table)
+    return buffer

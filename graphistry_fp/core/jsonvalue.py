@@ -1,0 +1,49 @@
+"""Normalize user values into plain JSON values, once, when they enter a plottable.
+
+Mapping keys become the strings JSON would send (``{1: "red"}`` is sent as ``{"1": "red"}``
+by pygraphistry too), numpy scalars become Python numbers, tuples become lists. A value
+JSON cannot carry (a callable, NaN, an arbitrary object) raises :class:`PlanError` naming
+where it was found, at the call that supplied it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..errors import PlanError
+
+
+def _key(key: Any, where: str) -> str:
+    key = _scalar(key, where)
+    if isinstance(key, str):
+        return key
+    if key is None or isinstance(key, bool | int | float):
+        return json.dumps(key)
+    raise PlanError(f"{where}: mapping key {key!r} cannot be a JSON key; use str or numbers")
+
+
+def _scalar(value: Any, where: str) -> Any:
+    item = getattr(value, "item", None)
+    if callable(item) and type(value).__module__ == "numpy":
+        value = item()
+    if isinstance(value, float) and not math.isfinite(value):
+        raise PlanError(f"{where}: {value!r} cannot be sent as JSON; use a finite number or None")
+    return value
+
+
+def to_json_value(value: Any, where: str) -> Any:
+    """``value`` as plain JSON data, or :class:`PlanError` saying what cannot be sent."""
+    value = _scalar(value, where)
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
+    if isinstance(value, Mapping):
+        return {_key(k, where): to_json_value(v, where) for k, v in value.items()}
+    if isinstance(value, Sequence) and not isinstance(value, bytes | bytearray):
+        return [to_json_value(v, where) for v in value]
+    raise PlanError(
+        f"{where}: {type(value).__name__} value {value!r} cannot be sent as JSON; use str, "
+        "int, float, bool, None, list or dict"
+    )

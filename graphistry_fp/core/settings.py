@@ -1,0 +1,137 @@
+"""Viewer URL settings, branding style and privacy: small validated values."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import quote
+
+import attrs
+
+from ..errors import PlanError
+from .jsonvalue import to_json_value
+
+#: URL settings the viewer understands (pygraphistry 0.61's list, PROTOCOL.md 5).
+URL_PARAMS = frozenset(
+    """bg bottom collections collectionsGlobalEdgeColor collectionsGlobalNodeColor
+    dissuadeHubs edgeCurvature edgeInfluence edgeOpacity favicon gravity info labelBackground
+    labelColor labelOpacity left linLog lockedR lockedX lockedY logoAutoInvert logoMaxHeight
+    logoMaxWidth logoPosition logoUrl menu neighborhoodHighlight neighborhoodHighlightHops
+    pageTitle play pointOpacity pointSize pointStrokeWidth pointsOfInterestMax
+    precisionVsSpeed right scalingRatio shortenLabels showActions showArrows showCollections
+    showHistograms showInspector showLabelOnHover showLabelPropertiesOnHover showLabels
+    showPointsOfInterest showPointsOfInterestLabel splashAfter strongGravity top""".split()
+)
+
+DEFAULT_URL_PARAMS: tuple[tuple[str, str], ...] = (("info", "true"),)
+
+
+def _url_value(value: Any) -> str:
+    # Booleans as the viewer's JavaScript spells them (pygraphistry sends "True"/"False").
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if not isinstance(value, str | int | float):
+        raise PlanError(
+            f"URL setting values must be str, int, float or bool, not {type(value).__name__}"
+        )
+    return quote(str(value), safe="")
+
+
+def merge_url_params(
+    current: tuple[tuple[str, str], ...], url_params: object
+) -> tuple[tuple[str, str], ...]:
+    """``settings(url_params=...)``: merge new settings over ``current``, keeping order.
+
+    Raises:
+        PlanError: ``url_params`` is not a dict, names an unknown setting, or has a value
+            that cannot go into a URL.
+    """
+    if not isinstance(url_params, Mapping):
+        raise PlanError(
+            f"settings(url_params=...) takes a dict such as {{'play': 0}}, not "
+            f"{type(url_params).__name__}"
+        )
+    unknown = sorted(str(k) for k in url_params if k not in URL_PARAMS)
+    if unknown:
+        raise PlanError(
+            f"unknown URL setting(s) {unknown}; known settings are {sorted(URL_PARAMS)}"
+        )
+    merged = dict(current)
+    for key, value in url_params.items():
+        merged[str(key)] = _url_value(value)
+    return tuple(merged.items())
+
+
+STYLE_KEYS = ("fg", "bg", "page", "logo")
+
+
+def merge_style(
+    current: Mapping[str, Any], parts: Mapping[str, Any], *, deep: bool
+) -> dict[str, Any]:
+    """``style()`` replaces each given part; ``addStyle()`` merges into it (``deep``)."""
+    out = {key: (dict(value) if isinstance(value, Mapping) else value) for key, value in current.items()}
+    for key, value in parts.items():
+        if value is None:
+            continue
+        if not isinstance(value, Mapping):
+            raise PlanError(f"style {key}= takes a dict such as {{'color': 'black'}}, not {value!r}")
+        value = to_json_value(value, f"style {key}=")
+        if deep and isinstance(out.get(key), dict):
+            out[key] = {**out[key], **value}
+        else:
+            out[key] = value
+    return out
+
+
+PRIVACY_MODES = ("private", "organization", "public")
+MODE_ACTIONS = ("10", "20")
+
+
+@attrs.frozen
+class Privacy:
+    """``privacy(...)``: who may see the dataset, set by a share call after upload."""
+
+    mode: str = "private"
+    notify: bool = False
+    invited_users: tuple[Any, ...] = ()
+    message: str = ""
+    mode_action: str | None = None
+
+    @property
+    def action(self) -> str:
+        """The mode action sent: edit ("20") when private, view ("10") otherwise, by default."""
+        if self.mode_action is not None:
+            return self.mode_action
+        return "20" if self.mode == "private" else "10"
+
+
+def make_privacy(
+    mode: str | None,
+    notify: bool | None,
+    invited_users: Iterable[Any] | None,
+    message: str | None,
+    mode_action: str | None,
+) -> Privacy:
+    """Validate ``privacy(...)`` arguments.
+
+    Raises:
+        PlanError: an unknown mode or mode_action, or invited users that are not a list.
+    """
+    mode = "private" if mode is None else mode
+    if mode not in PRIVACY_MODES:
+        raise PlanError(f"privacy mode must be one of {PRIVACY_MODES}, not {mode!r}")
+    if mode_action is not None and mode_action not in MODE_ACTIONS:
+        raise PlanError(
+            f"privacy mode_action must be '10' (view) or '20' (edit), not {mode_action!r}"
+        )
+    if invited_users is not None and isinstance(invited_users, str | bytes | Mapping):
+        raise PlanError("privacy invited_users takes a list of emails")
+    if message is not None and not isinstance(message, str):
+        raise PlanError("privacy message takes a str")
+    return Privacy(
+        mode=mode,
+        notify=bool(notify),
+        invited_users=tuple(to_json_value(list(invited_users or ()), "privacy invited_users")),
+        message=message or "",
+        mode_action=mode_action,
+    )

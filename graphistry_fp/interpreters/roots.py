@@ -1,0 +1,54 @@
+"""The process-wide global root: the client plottables fall back to (DESIGN.md 4, rule 6).
+
+All process-wide state lives in one private object behind a lock, reachable only through
+:func:`client_root`, :func:`register` (in ``graphistry_fp.legacy``) and :func:`_reset`,
+which the test suite's autouse fixture calls.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from .base import Client
+from .unconfigured import ClientUnconfigured
+
+
+class _GlobalRoot:
+    __slots__ = ("_client", "_lock")
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._client: Client = ClientUnconfigured()
+
+    def get(self) -> Client:
+        with self._lock:
+            return self._client
+
+    def set(self, client: Client) -> Client:
+        if not isinstance(client, Client):
+            raise TypeError(f"the global root takes a Client, not {type(client).__name__}")
+        with self._lock:
+            previous, self._client = self._client, client
+            return previous
+
+
+_ROOT = _GlobalRoot()
+
+
+def client_root(client: Client | None = None) -> Client:
+    """Read the global root, or, given ``client``, make it the global root and return it.
+
+    ``client_root()`` always answers the global root, inside ``using(c)`` too.
+    """
+    if client is not None:
+        _ROOT.set(client)
+        return client
+    return _ROOT.get()
+
+
+def _reset() -> None:
+    """Testing hook: back to ``ClientUnconfigured`` and no explicit roots seen."""
+    from ..core.roots import _forget_explicit_roots
+
+    _ROOT.set(ClientUnconfigured())
+    _forget_explicit_roots()

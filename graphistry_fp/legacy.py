@@ -1,0 +1,129 @@
+"""The legacy notebook flow on top of the global root: ``register(...)``.
+
+``register(client=c)`` makes ``c`` the global root. The legacy credential form builds the
+matching client, authenticates at once (bad credentials raise here, as in pygraphistry),
+and makes it the global root. It never mutates a client object the user holds, so
+plottables rooted explicitly elsewhere are unaffected, and it says so with a
+:class:`~graphistry_fp.errors.MixedModeWarning` when such roots exist.
+"""
+
+from __future__ import annotations
+
+import importlib
+import warnings
+from typing import Any
+
+from .core.roots import explicit_roots_exist
+from .errors import ConfigError, MixedModeWarning
+from .interpreters.base import Client
+from .interpreters.roots import client_root
+
+
+def _build(
+    *,
+    username: str | None,
+    password: str | None,
+    personal_key_id: str | None,
+    personal_key_secret: str | None,
+    token: str | None,
+    org_name: str | None,
+    idp_name: str | None,
+    is_sso_login: bool,
+    options: dict[str, Any],
+) -> Client:
+    """Pick the credential branch in pygraphistry's order (PROTOCOL.md 3.1)."""
+    if username is not None or password is not None:
+        if username is None or password is None:
+            raise ConfigError("register() needs both username= and password=")
+        from .interpreters.clients import ClientUserPass
+
+        return ClientUserPass(username, password, org_name=org_name, **options)
+    if personal_key_id is not None or personal_key_secret is not None:
+        if personal_key_id is None or personal_key_secret is None:
+            raise ConfigError("register() needs both personal_key_id= and personal_key_secret=")
+        from .interpreters.clients import ClientAPIKey
+
+        return ClientAPIKey(personal_key_id, personal_key_secret, org_name=org_name, **options)
+    if token is not None:
+        from .interpreters.clients import ClientJWT
+
+        return ClientJWT(token, org_name=org_name, **options)
+    if org_name is not None or idp_name is not None or is_sso_login:
+        sso = importlib.import_module("graphistry_fp.interpreters.sso")
+        client: Client = sso.ClientSSO(org_name=org_name, idp_name=idp_name, **options)
+        return client
+    raise ConfigError(
+        "register() needs credentials: username= and password=, personal_key_id= and "
+        "personal_key_secret=, token=, or org_name=/is_sso_login=True for single sign-on; "
+        "or register(client=...)"
+    )
+
+
+def register(
+    client: Client | None = None,
+    *,
+    username: str | None = None,
+    password: str | None = None,
+    personal_key_id: str | None = None,
+    personal_key_secret: str | None = None,
+    token: str | None = None,
+    org_name: str | None = None,
+    idp_name: str | None = None,
+    is_sso_login: bool = False,
+    api: int = 3,
+    **options: Any,
+) -> Client:
+    """Set the global root: ``register(client=c)``, or the legacy credentials form.
+
+    Args:
+        client: a ready client; no other argument may be given with it.
+        username, password: password login (:class:`ClientUserPass`).
+        personal_key_id, personal_key_secret: personal-key login (:class:`ClientAPIKey`).
+        token: a JWT obtained elsewhere (:class:`ClientJWT`).
+        org_name, idp_name, is_sso_login: single sign-on when no other credential is given.
+        api: must be 3, the only protocol version.
+        **options: ``server``, ``protocol``, ``client_protocol_hostname``,
+            ``certificate_validation``, ``timeout``, ``max_retries``, ...
+
+    Returns:
+        The new global root client.
+
+    Raises:
+        ConfigError: contradictory or missing arguments.
+        AuthenticationError: the server refused the credentials (legacy form only).
+    """
+    if client is not None:
+        given = [name for name, value in (
+            ("username", username), ("password", password), ("personal_key_id", personal_key_id),
+            ("personal_key_secret", personal_key_secret), ("token", token),
+            ("org_name", org_name), ("idp_name", idp_name)) if value is not None]  # fmt: skip
+        if given or options or is_sso_login:
+            raise ConfigError(
+                "register(client=...) takes no other arguments; configure the client itself "
+                f"(got {sorted(given + list(options))})"
+            )
+        return client_root(client)
+    if api != 3:
+        raise ConfigError(f"only api=3 is supported, not api={api!r}")
+    built = _build(
+        username=username,
+        password=password,
+        personal_key_id=personal_key_id,
+        personal_key_secret=personal_key_secret,
+        token=token,
+        org_name=org_name,
+        idp_name=idp_name,
+        is_sso_login=is_sso_login,
+        options=options,
+    )
+    built.token()  # authenticate now: bad credentials fail here, as in pygraphistry
+    if explicit_roots_exist():
+        warnings.warn(
+            MixedModeWarning(
+                "register(...) replaced the global root only: plottables rooted explicitly "
+                "(g.client(c), g.set_client(c), c.g(), graphistry.client(c)) and using(c) "
+                "blocks keep their own clients"
+            ),
+            stacklevel=2,
+        )
+    return client_root(built)
