@@ -1,0 +1,45 @@
+"""What every handler needs: the store, the token issuer, the knobs and the data dir."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import attrs
+from starlette.requests import Request
+
+from .control import Controls
+from .store import Store
+from .tokens import TokenIssuer
+
+DEFAULT_SSO_STATE_TTL_S = 600.0
+
+
+@attrs.define(kw_only=True)
+class ServerContext:
+    """The state of one running server, reachable from handlers as ``app.state.ctx``."""
+
+    store: Store
+    issuer: TokenIssuer
+    controls: Controls
+    data_dir: Path
+    sso_state_ttl_s: float = DEFAULT_SSO_STATE_TTL_S
+
+    def table_path(self, dataset_id: str, kind: str) -> Path:
+        """Where the ``kind`` ("edges"/"nodes") Arrow file of a dataset lives."""
+        return self.data_dir / "datasets" / dataset_id / f"{kind}.arrow"
+
+    def file_path(self, file_id: str) -> Path:
+        """Where the bytes of a file-API file live."""
+        return self.data_dir / "files" / f"{file_id}.arrow"
+
+    @property
+    def tmp_dir(self) -> Path:
+        """Scratch space for bodies being received (same filesystem: renames are atomic)."""
+        return self.data_dir / "tmp"
+
+
+def context(request: Request) -> ServerContext:
+    """The :class:`ServerContext` of the app serving ``request``."""
+    ctx = request.app.state.ctx
+    assert isinstance(ctx, ServerContext)
+    return ctx

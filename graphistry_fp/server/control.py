@@ -1,0 +1,194 @@
+"""Test and demo knobs: latency, fault injection, the request log and the body limit.
+
+:class:`Controls` is the mutable state behind ``LocalServer.inject_fault``,
+``set_latency``, ``request_log`` and friends; :class:`ControlMiddleware` is the outermost
+ASGI layer that applies it to every request, before routing, so a fault can stand in for
+any path (even an unknown one) and every reply, injected or not, lands in the log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .errors import BodyTooLarge, too_large_response
+from .records import RequestRecord
+
+DEFAULT_MAX_BODY_BYTES = 512 * 1024 * 1024
+
+
+@attrs.define(kw_only=True)
+class Fault:
+    """One injected fault; ``remaining`` counts down to zero as requests consume it."""
+
+    path: str
+    method: str | None
+    remaining: int
+    status: int | None
+    delay_s: float
+    body: bytes
+    content_type: str
+    headers: Mapping[str, str]
+    reset: bool
+
+    def matches(self, method: str, path: str) -> bool:
+        """True for a request this fault should answer."""
+        return path.startswith(self.path) and (
+            self.method is None or self.method.upper() == method.upper()
+        )
+
+
+def encode_body(body: Any) -> bytes:
+    """An injected reply body: bytes and str as they are, anything else as JSON."""
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, str):
+        return body.encode()
+    return json.dumps(body).encode()
+
+
+@attrs.define(kw_only=True)
+class Controls:
+    """Mutable knobs shared by the app and the :class:`LocalServer` that owns it."""
+
+    latency_ms: float = 0.0
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    _faults: list[Fault] = attrs.field(factory=list)
+    _log: list[RequestRecord] = attrs.field(factory=list)
+    _lock: threading.Lock = attrs.field(factory=threading.Lock)
+
+    def add_fault(self, fault: Fault) -> None:
+        """Queue ``fault``; faults are consumed in the order they were added."""
+        with self._lock:
+            self._faults.append(fault)
+
+    def clear_faults(self) -> None:
+        """Drop every pending fault."""
+        with self._lock:
+            self._faults.clear()
+
+    def take_fault(self, method: str, path: str) -> Fault | None:
+        """The first pending fault matching the request, consuming one of its uses."""
+        with self._lock:
+            for fault in self._faults:
+                if fault.matches(method, path):
+                    fault.remaining -= 1
+                    if fault.remaining <= 0:
+                        self._faults.remove(fault)
+                    return fault
+        return None
+
+    def record(self, entry: RequestRecord) -> None:
+        """Append to the request log."""
+        with self._lock:
+            self._log.append(entry)
+
+    def request_log(self) -> list[RequestRecord]:
+        """A copy of the request log."""
+        with self._lock:
+            return list(self._log)
+
+    def clear_request_log(self) -> None:
+        """Empty the request log."""
+        with self._lock:
+            self._log.clear()
+
+
+def _abort_connection(send: Send) -> bool:
+    """Close the client's connection with no reply at all (an injected reset).
+
+    ASGI has no message for this, so reach for the transport behind uvicorn's ``send``
+    (a bound method of its request cycle) and mark the cycle disconnected so uvicorn does
+    not answer 500 for us. False when the server is not uvicorn as we know it.
+    """
+    cycle = getattr(send, "__self__", None)
+    transport = getattr(cycle, "transport", None)
+    if transport is None or not hasattr(transport, "abort"):
+        return False
+    transport.abort()
+    cycle.disconnected = True  # type: ignore[union-attr]
+    return True
+
+
+class ControlMiddleware:
+    """ASGI middleware applying :class:`Controls` to every HTTP request."""
+
+    def __init__(self, app: ASGIApp, controls: Controls) -> None:
+        self.app = app
+        self.controls = controls
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        # Handlers write the authenticated user here; the log reads it back.
+        state: dict[str, Any] = scope.setdefault("state", {})
+        status: list[int | None] = [None]
+
+        async def logged_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = int(message["status"])
+            await send(message)
+
+        try:
+            await self._handle(scope, receive, send, logged_send)
+        finally:
+            self.controls.record(
+                RequestRecord(
+                    method=scope["method"],
+                    path=scope["path"],
+                    status=status[0],
+                    username=state.get("username"),
+                )
+            )
+
+    async def _handle(self, scope: Scope, receive: Receive, send: Send, logged: Send) -> None:
+        controls = self.controls
+        if controls.latency_ms > 0:
+            await asyncio.sleep(controls.latency_ms / 1000)
+        fault = controls.take_fault(scope["method"], scope["path"])
+        if fault is not None:
+            if fault.delay_s > 0:
+                await asyncio.sleep(fault.delay_s)
+            if fault.reset and _abort_connection(send):
+                return
+            if fault.status is not None:
+                await self._reply(logged, fault)
+                return
+        limit = controls.max_body_bytes
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await too_large_response(limit)(scope, receive, logged)
+            return
+        await self.app(scope, _limited(receive, limit), logged)
+
+    @staticmethod
+    async def _reply(send: Send, fault: Fault) -> None:
+        headers = [(b"content-type", fault.content_type.encode())]
+        headers += [(k.lower().encode(), v.encode()) for k, v in fault.headers.items()]
+        headers.append((b"content-length", str(len(fault.body)).encode()))
+        await send({"type": "http.response.start", "status": fault.status, "headers": headers})
+        await send({"type": "http.response.body", "body": fault.body})
+
+
+def _limited(receive: Receive, limit: int) -> Receive:
+    """``receive`` that raises :class:`BodyTooLarge` once the body passes ``limit`` bytes
+    (chunked bodies carry no Content-Length to check up front)."""
+    seen = 0
+
+    async def limited() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise BodyTooLarge(limit)
+        return message
+
+    return limited

@@ -1,0 +1,79 @@
+"""Error replies: every error the server sends is a JSON object, never an HTML page.
+
+Handlers raise :class:`ApiError` with the exact body the protocol wants for that endpoint
+(``{"detail": ...}`` for DRF-style endpoints, ``{"non_field_errors": [...]}`` for refresh,
+``{"status": "Failed", ...}`` for the org switch); the handlers below also turn starlette's
+own 404/405 and any unexpected exception into JSON.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+_log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    """An error reply: ``status`` and the JSON ``body`` to send."""
+
+    def __init__(self, status: int, body: dict[str, Any]) -> None:
+        super().__init__(f"{status}: {body}")
+        self.status = status
+        self.body = body
+
+
+def detail(status: int, message: str, **extra: Any) -> ApiError:
+    """An :class:`ApiError` with the DRF-style body ``{"detail": message, **extra}``."""
+    return ApiError(status, {"detail": message, **extra})
+
+
+class BodyTooLarge(Exception):
+    """The request body passed the server's limit (raised while the body is read)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"request body larger than {limit} bytes")
+        self.limit = limit
+
+
+def too_large_response(limit: int) -> JSONResponse:
+    """The 413 reply, shared by the Content-Length check and the streaming check."""
+    return JSONResponse(
+        {"detail": f"Request body too large: the limit is {limit} bytes.", "success": False},
+        status_code=413,
+        headers={"connection": "close"},
+    )
+
+
+async def _api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return JSONResponse(exc.body, status_code=exc.status)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return JSONResponse(
+        {"detail": exc.detail}, status_code=exc.status_code, headers=dict(exc.headers or {})
+    )
+
+
+async def _too_large(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, BodyTooLarge)
+    return too_large_response(exc.limit)
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    _log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return JSONResponse({"detail": "Internal server error."}, status_code=500)
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    ApiError: _api_error,
+    HTTPException: _http_error,
+    BodyTooLarge: _too_large,
+    Exception: _server_error,
+}

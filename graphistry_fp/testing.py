@@ -1,0 +1,80 @@
+"""pytest helpers for code that talks to Graphistry (loaded as a pytest plugin).
+
+Installing graphistry_fp registers this module as the ``graphistry_fp`` pytest plugin,
+so these fixtures are available in any test suite without imports:
+
+``graphistry_server``
+    A running :class:`graphistry_fp.server.LocalServer` shared by the whole test session
+    (real HTTP on 127.0.0.1, a free port), with the users of :data:`TEST_USERS` and the
+    personal keys of :data:`TEST_PERSONAL_KEYS`:
+
+    ========  ============  ====================  =====================================
+    user      password      orgs (first = login)  personal key (id / secret)
+    ========  ============  ====================  =====================================
+    alice     alice-pw      acme, shared, alice   alice-key / alice-secret
+    bob       bob-pw        globex, shared, bob   (none)
+    carol     carol-pw      acme, carol           carol-key / carol-secret
+    dave      dave-pw       dave                  (none)
+    ========  ============  ====================  =====================================
+
+    Every user also belongs to a personal org named after them. Point a client at
+    ``graphistry_server.server`` with protocol ``"http"``.
+
+``graphistry_server_clean``
+    The same server, with faults, latency and the request log reset before and after the
+    test, and the token TTL restored: use it in tests that call ``inject_fault``,
+    ``set_latency``, ``token_ttl`` or read ``request_log()``.
+
+The server needs the ``server`` extra (starlette, uvicorn); it is imported only when a
+fixture is used, so loading this plugin costs nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from graphistry_fp.server import LocalServer
+
+#: ``--user`` strings of the ``graphistry_server`` fixture.
+TEST_USERS: tuple[str, ...] = (
+    "alice:alice-pw:acme,shared",
+    "bob:bob-pw:globex,shared",
+    "carol:carol-pw:acme",
+    "dave:dave-pw",
+)
+#: ``--personal-key`` strings of the ``graphistry_server`` fixture.
+TEST_PERSONAL_KEYS: tuple[str, ...] = (
+    "alice:alice-key:alice-secret",
+    "carol:carol-key:carol-secret",
+)
+_TOKEN_TTL = 3600
+
+
+def _reset(server: LocalServer) -> None:
+    server.clear_faults()
+    server.clear_request_log()
+    server.set_latency(0)
+    server.token_ttl = _TOKEN_TTL
+
+
+@pytest.fixture(scope="session")
+def graphistry_server() -> Iterator[LocalServer]:
+    """A session-wide local Graphistry server with the users of :data:`TEST_USERS`."""
+    from graphistry_fp.server import LocalServer
+
+    with LocalServer(
+        users=list(TEST_USERS), personal_keys=list(TEST_PERSONAL_KEYS), token_ttl=_TOKEN_TTL
+    ) as server:
+        yield server
+
+
+@pytest.fixture
+def graphistry_server_clean(graphistry_server: LocalServer) -> Iterator[LocalServer]:
+    """``graphistry_server`` with faults, latency, the request log and TTL reset around the test."""
+    _reset(graphistry_server)
+    yield graphistry_server
+    _reset(graphistry_server)
