@@ -8,13 +8,14 @@ A client owns what a plan must not: credentials, a token cache and a connection 
 from __future__ import annotations
 
 import abc
+from collections.abc import Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ..effects import PlotPlan, PlotResult
+from graphistry_fp.effects import PlotPlan, PlotResult
 
 if TYPE_CHECKING:
-    from ..core import Plottable
+    from graphistry_fp.core import Plottable
 
 
 class Client(abc.ABC):
@@ -24,6 +25,25 @@ class Client(abc.ABC):
     ``switch_org`` and ``run``. A client is a context manager: leaving the block closes its
     connection pool. ``repr()`` and ``str()`` never show a password, key secret or token.
     """
+
+    @staticmethod
+    def from_env(environ: Mapping[str, str] | None = None, **overrides: Any) -> Client:
+        """Build a client from ``GRAPHISTRY_*`` environment variables.
+
+        Precedence for each setting: the explicit keyword argument, then the environment,
+        then the default. ``GRAPHISTRY_USERNAME``/``GRAPHISTRY_PASSWORD`` give a
+        ``ClientUserPass``, else ``GRAPHISTRY_PERSONAL_KEY_ID``/``..._SECRET`` a
+        ``ClientAPIKey``, else ``GRAPHISTRY_API_TOKEN`` a ``ClientJWT``; ``GRAPHISTRY_ORG_NAME``,
+        ``GRAPHISTRY_HOSTNAME``, ``GRAPHISTRY_PROTOCOL``,
+        ``GRAPHISTRY_CLIENT_PROTOCOL_HOSTNAME`` and ``GRAPHISTRY_CERTIFICATE_VALIDATION``
+        fill the rest (see ``graphistry_fp.interpreters.env``). No I/O happens here.
+
+        Raises:
+            ConfigError: no complete credentials, or an invalid value.
+        """
+        from .env import client_from_env
+
+        return client_from_env(environ, **overrides)
 
     @property
     @abc.abstractmethod
@@ -58,7 +78,7 @@ class Client(abc.ABC):
 
     def g(self) -> Plottable:
         """An empty plottable rooted at this client (``graphistry.client(self)``)."""
-        from ..core import Plottable
+        from graphistry_fp.core import Plottable
 
         return Plottable.rooted_at(self)
 

@@ -1,0 +1,282 @@
+"""The HTTP clients: ``ClientUserPass``, ``ClientAPIKey`` and ``ClientJWT``.
+
+Each client owns a validated :class:`~graphistry_fp.interpreters.config.Config`, one
+:class:`~graphistry_fp.interpreters.transport.Transport` (one ``requests.Session``), one
+:class:`~graphistry_fp.interpreters.tokens.TokenCache` and a small executor for concurrent
+uploads: the only mutable state, all thread-safe. Constructing a client does no I/O; the
+first ``token()`` or ``run()`` logs in.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import Executor, ThreadPoolExecutor
+from typing import Any
+
+from graphistry_fp.effects import PlotPlan, PlotResult
+from graphistry_fp.errors import ConfigError, GraphistryError
+
+from .base import Client
+from .config import Config, make_config
+from .flows import Flow, Grant, LoginFlow, password_login, personal_key_login, run_flow
+from .http import annotate, run_plan
+from .tokens import TokenCache
+from .transport import Transport, warn_insecure_once
+
+#: Worker threads per client for the concurrent uploads of one stage (edges + nodes).
+UPLOAD_WORKERS = 16
+
+
+def _required(value: object, what: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{what} must be a non-empty string")
+    return value
+
+
+def _org(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"org_name must be a non-empty string or None, got {value!r}")
+    return value.strip()
+
+
+class _HttpClient(Client):
+    """What the three HTTP clients share: config, transport, token cache, run."""
+
+    def __init__(
+        self,
+        *,
+        server: str | None,
+        protocol: str | None,
+        org_name: str | None,
+        options: dict[str, Any],
+        login: LoginFlow | None,
+        token: str | None = None,
+    ) -> None:
+        self._config: Config = make_config(server, protocol, options)
+        if not self._config.certificate_validation:
+            warn_insecure_once()
+        self._transport = Transport(self._config)
+        self._tokens = TokenCache(
+            login=login,
+            org_name=_org(org_name),
+            drive=self._drive,
+            drive_str=self._drive,
+            token=token,
+        )
+        self._executor: ThreadPoolExecutor | None = None
+        self._executor_lock = threading.Lock()
+        self._closed = False
+
+    def _drive(self, flow: Flow[Any]) -> Any:
+        try:
+            return run_flow(flow, self._transport.send)
+        except GraphistryError as error:
+            raise annotate(error, self.server, self._tokens.org_name, None) from None
+
+    def _executor_factory(self) -> Executor:
+        with self._executor_lock:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(
+                    max_workers=UPLOAD_WORKERS, thread_name_prefix="graphistry_fp-upload"
+                )
+            return self._executor
+
+    @property
+    def server(self) -> str:
+        """The ``host[:port]`` this client uploads to."""
+        return self._config.server
+
+    @property
+    def protocol(self) -> str:
+        """``http`` or ``https``."""
+        return self._config.protocol
+
+    @property
+    def org_name(self) -> str | None:
+        """The org of later runs: as configured, adopted from the login reply, or switched."""
+        return self._tokens.org_name
+
+    @property
+    def config(self) -> Config:
+        """The validated connection settings (no credentials)."""
+        return self._config
+
+    def token(self) -> str:
+        """A valid JWT: logs in at first call, refreshes ahead of expiry.
+
+        Raises:
+            AuthenticationError: refused credentials, or an expired ClientJWT token.
+            TransportError: the server cannot be reached.
+        """
+        return self._tokens.current().token
+
+    def refresh(self) -> str:
+        """Refresh the token now (log in afresh if the server refuses) and return it."""
+        return self._tokens.refresh().token
+
+    def switch_org(self, org_name: str) -> None:
+        """Make ``org_name`` this client's org: posts the org switch now.
+
+        Runs that start after this call create datasets under ``org_name``; runs already
+        going keep the org they started with.
+
+        Raises:
+            PermissionDeniedError: the user is not a member of ``org_name``.
+        """
+        self._tokens.switch(_required(org_name, "org_name").strip())
+
+    def run(self, plan: PlotPlan) -> PlotResult:
+        """Perform ``plan``: create the dataset, upload the tables, share; return the result.
+
+        Uses one (server, org, token) snapshot taken when the run starts.
+        """
+        return run_plan(
+            plan,
+            config=self._config,
+            transport=self._transport,
+            tokens=self._tokens,
+            executor=self._executor_factory,
+        )
+
+    def close(self) -> None:
+        """Close the connection pool and the upload workers."""
+        with self._executor_lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True)
+        self._transport.close()
+
+    def _describe(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        org = f", org_name={self.org_name!r}" if self.org_name else ""
+        return (
+            f"{type(self).__name__}({self._describe()}server={self.server!r}, "
+            f"protocol={self.protocol!r}{org})"
+        )
+
+    __str__ = __repr__
+
+
+class ClientUserPass(_HttpClient):
+    """A client that logs in with a username and password (``POST /api-token-auth/``).
+
+    Args:
+        username: the Graphistry user.
+        password: the password (kept in memory for re-login; never shown or logged).
+        server: ``host[:port]``, no scheme. Default: ``GRAPHISTRY_HOSTNAME``, else
+            ``hub.graphistry.com`` (read at construction).
+        protocol: ``https`` or ``http``. Default: ``GRAPHISTRY_PROTOCOL``, else ``https``.
+        org_name: the org to log in to and create datasets under; None adopts the org the
+            login reply names.
+        **options: ``client_protocol_hostname``, ``certificate_validation=True``,
+            ``timeout=(10, 120)`` (a number or a (connect, read) pair), ``max_retries=2``.
+
+    Raises:
+        ConfigError: invalid options (a scheme in ``server``, a negative timeout, an
+            unknown option name).
+
+    Example:
+        >>> c = ClientUserPass("alice", "pw", server="127.0.0.1:8080", protocol="http")
+        >>> c  # doctest: +SKIP
+        ClientUserPass(username='alice', server='127.0.0.1:8080', protocol='http')
+    """
+
+    def __init__(
+        self,
+        username: str,
+        password: str,
+        *,
+        server: str | None = None,
+        protocol: str | None = None,
+        org_name: str | None = None,
+        **options: Any,
+    ) -> None:
+        self._username = _required(username, "username")
+        secret = _required(password, "password")
+
+        def login(org: str | None) -> Flow[Grant]:
+            return password_login(self._username, secret, org)
+
+        super().__init__(
+            server=server, protocol=protocol, org_name=org_name, options=options, login=login
+        )
+
+    @property
+    def username(self) -> str:
+        """The user this client logs in as."""
+        return self._username
+
+    def _describe(self) -> str:
+        return f"username={self._username!r}, "
+
+
+class ClientAPIKey(_HttpClient):
+    """A client that logs in with a personal key (``GET /api/v2/auth/pkey/jwt/``).
+
+    Args:
+        personal_key_id: the key's id.
+        personal_key_secret: the key's secret (never shown or logged).
+        server, protocol, org_name, **options: as :class:`ClientUserPass`.
+
+    Raises:
+        ConfigError: invalid options.
+    """
+
+    def __init__(
+        self,
+        personal_key_id: str,
+        personal_key_secret: str,
+        *,
+        server: str | None = None,
+        protocol: str | None = None,
+        org_name: str | None = None,
+        **options: Any,
+    ) -> None:
+        key_id = _required(personal_key_id, "personal_key_id")
+        secret = _required(personal_key_secret, "personal_key_secret")
+
+        def login(org: str | None) -> Flow[Grant]:
+            return personal_key_login(key_id, secret, org)
+
+        super().__init__(
+            server=server, protocol=protocol, org_name=org_name, options=options, login=login
+        )
+
+
+class ClientJWT(_HttpClient):
+    """A client for a token obtained elsewhere; refreshed through the refresh endpoint.
+
+    It holds no credentials: once the token has expired (or is refused after a refresh)
+    every call raises ``AuthenticationError``. With ``org_name``, the org switch is posted
+    once, at first need.
+
+    Args:
+        token: the JWT (never shown or logged).
+        server, protocol, org_name, **options: as :class:`ClientUserPass`.
+
+    Raises:
+        ConfigError: invalid options.
+    """
+
+    def __init__(
+        self,
+        token: str,
+        *,
+        server: str | None = None,
+        protocol: str | None = None,
+        org_name: str | None = None,
+        **options: Any,
+    ) -> None:
+        super().__init__(
+            server=server,
+            protocol=protocol,
+            org_name=org_name,
+            options=options,
+            login=None,
+            token=_required(token, "token").strip(),
+        )
+

@@ -1,0 +1,246 @@
+"""The HTTP performer: a dispatch table ``{EffectType: performer}`` and the run driver.
+
+Theory of operation. ``run_plan`` takes one immutable snapshot (server, org, token) when the
+run starts and drives the one plan walker (``effects.drive``). For each stage it performs
+the stage's effects (the first in the calling thread, the others on the client's small
+executor, so edges and nodes upload concurrently) by looking each effect's performer up in
+:data:`PERFORMERS`. A performer is itself a sans-I/O flow: it yields requests marked
+``run_token`` and parses the replies; :class:`_Run` sends them with the snapshot's token.
+
+A 401 leads to one re-authentication (single flight through the token cache) and one replay
+of that request, once per run: a second 401 is an ``AuthenticationError``, never a loop.
+The replacement token must be for the run's org: if the client switched org meanwhile, the
+run fails rather than create, upload or share under another org.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import Executor
+from typing import Any
+
+from graphistry_fp._meta import USERTAG
+from graphistry_fp.effects import (
+    CreateDataset,
+    Effect,
+    PlotPlan,
+    PlotResult,
+    Share,
+    Stage,
+    UploadTable,
+    drive,
+    viewer_url,
+)
+from graphistry_fp.errors import AuthenticationError, GraphistryError, ProtocolError
+
+from .config import Config
+from .flows import Flow, Request, Response, error_for, expect_json, run_flow
+from .tokens import AuthState, TokenCache
+from .transport import Transport
+
+
+def _ipc_file(effect: UploadTable) -> Any:
+    """The Arrow IPC *file* body of an upload (PROTOCOL.md 4.4), as a ``pyarrow.Buffer``."""
+    try:
+        from graphistry_fp.core.frames import (  # type: ignore[attr-defined,unused-ignore]
+            to_ipc_file,
+        )
+    except ImportError:  # pragma: no cover - until core.frames provides it
+        import pyarrow as pa
+
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_file(sink, effect.table.schema) as writer:
+            writer.write_table(effect.table)
+        return sink.getvalue()
+    return to_ipc_file(effect.table)
+
+
+def create_dataset(effect: CreateDataset, org_name: str | None) -> Flow[str]:
+    """``POST /api/v2/upload/datasets/``: never retried (it is not safe to repeat)."""
+    body = effect.json()
+    if org_name is not None:
+        body["org_name"] = org_name
+    request = Request(
+        "POST",
+        "/api/v2/upload/datasets/",
+        json=body,
+        run_token=True,
+        idempotent=False,
+        what="create dataset",
+    )
+    response = yield request
+    if not response.ok:
+        raise error_for(response, request.what, request)
+    obj = expect_json(response, request.what, request)
+    data = obj.get("data")
+    dataset_id = data.get("dataset_id") if isinstance(data, dict) else None
+    if not obj.get("success") or not isinstance(dataset_id, str) or not dataset_id:
+        raise ProtocolError(
+            "create dataset: the reply has no success flag or no data.dataset_id",
+            status=response.status,
+        )
+    return dataset_id
+
+
+def upload_table(effect: UploadTable, org_name: str | None) -> Flow[None]:
+    """``POST /api/v2/upload/datasets/<id>/<kind>/arrow`` with the Arrow file, no Content-Type."""
+    request = Request(
+        "POST",
+        f"/api/v2/upload/datasets/{effect.dataset}/{effect.kind}/arrow",
+        body=_ipc_file(effect),
+        run_token=True,
+        what=f"upload {effect.kind}",
+    )
+    response = yield request
+    if response.status >= 400:
+        raise error_for(response, request.what, request)
+    obj = expect_json(response, request.what, request)
+    if not obj.get("success"):
+        raise ProtocolError(
+            f"upload {effect.kind}: the server did not confirm success", status=response.status
+        )
+    return None
+
+
+def share(effect: Share, org_name: str | None) -> Flow[Any]:
+    """``POST /api/v2/share/link/`` (PROTOCOL.md 2.12)."""
+    request = Request(
+        "POST",
+        "/api/v2/share/link/",
+        json=effect.json(str(effect.dataset)),
+        run_token=True,
+        what="share",
+    )
+    response = yield request
+    if response.status >= 400:
+        raise error_for(response, request.what, request)
+    return expect_json(response, request.what, request)
+
+
+Performer = Callable[[Any, str | None], Flow[Any]]
+
+#: The dispatch table: effect type -> performer (a sans-I/O flow).
+PERFORMERS: dict[type, Performer] = {
+    CreateDataset: create_dataset,
+    UploadTable: upload_table,
+    Share: share,
+}
+
+
+def annotate(
+    error: GraphistryError, server: str, org_name: str | None, dataset_id: str | None
+) -> GraphistryError:
+    """Fill in the run's context on ``error`` where it is still unset."""
+    if error.server is None:
+        error.server = server
+    if error.org_name is None:
+        error.org_name = org_name
+    if error.dataset_id is None:
+        error.dataset_id = dataset_id
+    return error
+
+
+class _Run:
+    """One run: the snapshot, and the single re-authentication it may do."""
+
+    def __init__(self, config: Config, transport: Transport, tokens: TokenCache) -> None:
+        self.config = config
+        self.transport = transport
+        self.tokens = tokens
+        snapshot = tokens.current()
+        self.org_name = snapshot.org_name
+        self._state = snapshot
+        self._reauthenticated = False
+        self._lock = threading.Lock()
+        self.dataset_id: str | None = None
+
+    def _reauth(self, stale: AuthState) -> AuthState:
+        with self._lock:
+            if self._state is not stale:  # another request of this run already did it
+                return self._state
+            if self._reauthenticated:
+                raise AuthenticationError(
+                    "the server refused a freshly obtained token (401); check the user's access"
+                )
+            self._reauthenticated = True
+            state = self.tokens.reauthenticate(stale)
+            if state.org_name != self.org_name:
+                raise AuthenticationError(
+                    "the token was refused (401) and the client switched org since this run "
+                    "began; run the plan again"
+                )
+            self._state = state
+            return state
+
+    def send(self, request: Request) -> Response:
+        if not request.run_token:
+            return self.transport.send(request)
+        state = self._state
+        response = self.transport.send(request, state.token)
+        if response.status == 401:
+            response = self.transport.send(request, self._reauth(state).token)
+            if response.status == 401:
+                raise error_for(response, request.what, request)
+        return response
+
+    def perform(self, effect: Effect) -> Any:
+        flow = PERFORMERS[type(effect)](effect, self.org_name)
+        result = run_flow(flow, self.send)
+        if isinstance(effect, CreateDataset):
+            self.dataset_id = result
+        return result
+
+    def stage(self, stage: Stage, executor: Callable[[], Executor]) -> tuple[Any, ...]:
+        if len(stage) == 1:
+            return (self.perform(stage[0]),)
+        futures = [executor().submit(self.perform, effect) for effect in stage[1:]]
+        first: list[Any] = []
+        errors: list[BaseException] = []
+        try:
+            first.append(self.perform(stage[0]))
+        except BaseException as error:
+            errors.append(error)
+        rest: list[Any] = []
+        for future in futures:
+            try:
+                rest.append(future.result())
+            except BaseException as error:
+                errors.append(error)
+        if errors:
+            raise errors[0]
+        return (first[0], *rest)
+
+
+def run_plan(
+    plan: PlotPlan,
+    *,
+    config: Config,
+    transport: Transport,
+    tokens: TokenCache,
+    executor: Callable[[], Executor],
+) -> PlotResult:
+    """Perform ``plan``: create, upload (edges and nodes concurrently), share; build the URL.
+
+    Raises:
+        GraphistryError: typed (DESIGN.md section 6), carrying server, org and dataset id.
+    """
+    run: _Run | None = None
+    try:
+        run = _Run(config, transport, tokens)
+        current = run
+        dataset_id = drive(plan, lambda stage: current.stage(stage, executor))
+    except GraphistryError as error:
+        org = run.org_name if run is not None else tokens.org_name
+        raise annotate(error, config.server, org, run.dataset_id if run else None) from None
+    url = viewer_url(
+        config.viewer_base,
+        dataset_id,
+        url_params=plan.url_params,
+        viztoken=uuid.uuid4().hex,
+        usertag=USERTAG,
+        splash_after=int(time.time()) + 15,
+    )
+    return PlotResult(dataset_id=dataset_id, url=url, server=config.server, org_name=run.org_name)

@@ -1,0 +1,186 @@
+"""The transport: one ``requests.Session`` per client, timeouts, retries, DEBUG logging.
+
+It performs one :class:`~graphistry_fp.interpreters.flows.Request` at a time and returns a
+:class:`~graphistry_fp.interpreters.flows.Response`; mapping replies to typed errors is the
+flows' business (``flows.error_for``). Here:
+
+* every request has the configured ``timeout`` (connect, read);
+* a request marked ``idempotent`` (login, refresh, switch, uploads to an existing dataset,
+  share) is retried up to ``max_retries`` times on 429/500/502/503/504 and on connection
+  errors and timeouts, with capped, jittered exponential backoff that honours
+  ``Retry-After``; a request that is not (creating a dataset) is sent exactly once;
+* redirects are not followed (a redirect is reported as a ``ProtocolError`` that names it:
+  usually ``protocol="http"`` against an https-only server);
+* logging: ``graphistry_fp.http`` at DEBUG logs method, path, status, attempt and timing,
+  never a header or a body.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import random
+import re
+import threading
+import time
+import warnings
+from typing import Any
+
+import requests
+import urllib3
+from requests.adapters import HTTPAdapter
+
+from graphistry_fp.errors import TransportError
+
+from .config import Config
+from .flows import RETRY_STATUSES, Request, Response, scrub
+
+log = logging.getLogger("graphistry_fp.http")
+
+#: Connections kept per host: enough for many threads sharing one client.
+POOL_MAXSIZE = 32
+BACKOFF_BASE_S = 0.25
+BACKOFF_CAP_S = 8.0
+RETRY_AFTER_CAP_S = 30.0
+
+_insecure_warned = threading.Lock()
+_insecure_done = False
+
+
+def warn_insecure_once() -> None:
+    """Warn (once per process) that TLS verification is off, and mute urllib3's per-request warning."""
+    global _insecure_done
+    with _insecure_warned:
+        if _insecure_done:
+            return
+        _insecure_done = True
+    warnings.warn(
+        "certificate_validation=False: TLS certificates are not verified; use this only "
+        "with a server you trust on a network you trust (urllib3's per-request "
+        "InsecureRequestWarning is silenced for this process)",
+        UserWarning,
+        stacklevel=4,
+    )
+    warnings.filterwarnings("ignore", category=urllib3.exceptions.InsecureRequestWarning)
+
+
+def _no_auth(request: requests.PreparedRequest) -> requests.PreparedRequest:
+    # A session-level auth hook stops requests from applying ~/.netrc credentials, which
+    # would replace our Authorization header.
+    return request
+
+
+def _reason(error: Exception) -> str:
+    errno = re.search(r"\[Errno -?\d+\][^'\")]*", str(error))
+    return scrub(errno.group(0).strip() if errno else type(error).__name__)
+
+
+def backoff_delay(attempt: int, retry_after: float | None = None) -> float:
+    """Seconds to wait before retry number ``attempt`` (0-based): equal jitter, capped."""
+    ceiling = min(BACKOFF_CAP_S, BACKOFF_BASE_S * (2.0**attempt))
+    delay = ceiling / 2 + random.uniform(0, ceiling / 2)
+    if retry_after is not None:
+        delay = max(delay, min(retry_after, RETRY_AFTER_CAP_S))
+    return delay
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """``Retry-After`` as seconds (delta-seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, float(when.timestamp()) - (time.time() if now is None else now))
+
+
+class Transport:
+    """Sends requests for one client; safe to share between threads (requests' pool is)."""
+
+    def __init__(self, config: Config, *, sleep: Any = time.sleep) -> None:
+        self._config = config
+        self._sleep = sleep
+        session = requests.Session()
+        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=POOL_MAXSIZE, max_retries=0)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        session.verify = config.certificate_validation
+        session.auth = _no_auth
+        self._session = session
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._session.close()
+
+    def _attempt(self, request: Request, bearer: str | None) -> requests.Response:
+        headers = dict(request.headers)
+        if bearer is not None:
+            headers["Authorization"] = f"Bearer {bearer}"
+        kwargs: dict[str, Any] = {}
+        if request.json is not None:
+            kwargs["json"] = request.json
+        elif request.form is not None:
+            kwargs["data"] = dict(request.form)
+        elif request.body is not None:
+            # A fresh zero-copy view of the Arrow buffer per attempt; no Content-Type.
+            kwargs["data"] = memoryview(request.body).cast("B")
+        return self._session.request(
+            request.method,
+            self._config.base_url + request.path,
+            headers=headers,
+            timeout=self._config.timeout,
+            allow_redirects=False,
+            **kwargs,
+        )
+
+    def send(self, request: Request, bearer: str | None = None) -> Response:
+        """Perform ``request`` (retrying where safe) and return the final reply.
+
+        Raises:
+            TransportError: no connection, or a timeout, after the retries.
+        """
+        if bearer is None:
+            bearer = request.bearer
+        attempts = 1 + (self._config.max_retries if request.idempotent else 0)
+        for attempt in range(attempts):
+            started = time.monotonic()
+            last = attempt == attempts - 1
+            try:
+                raw = self._attempt(request, bearer)
+            except (requests.ConnectionError, requests.Timeout) as error:
+                elapsed = (time.monotonic() - started) * 1000
+                kind = "timed out" if isinstance(error, requests.Timeout) else "connection failed"
+                log.debug(
+                    "%s %s -> %s after %.1f ms (attempt %d/%d)",
+                    request.method, request.path, kind, elapsed, attempt + 1, attempts,
+                )
+                if last:
+                    raise TransportError(
+                        f"{request.what or request.method}: {kind} for {request.method} "
+                        f"{self._config.base_url}{request.path} after {attempts} attempt(s); "
+                        f"is the server up and reachable? ({_reason(error)})"
+                    ) from None
+                self._sleep(backoff_delay(attempt))
+                continue
+            response = Response(
+                status=raw.status_code,
+                headers={k.lower(): v for k, v in raw.headers.items()},
+                content=raw.content,
+            )
+            log.debug(
+                "%s %s -> %d in %.1f ms (attempt %d/%d)",
+                request.method, request.path, response.status,
+                (time.monotonic() - started) * 1000, attempt + 1, attempts,
+            )
+            if last or response.status not in RETRY_STATUSES:
+                return response
+            delay = backoff_delay(attempt, parse_retry_after(response.headers.get("retry-after")))
+            log.debug("retrying %s %s in %.2f s", request.method, request.path, delay)
+            self._sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
