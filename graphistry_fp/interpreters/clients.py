@@ -252,7 +252,8 @@ class ClientJWT(_HttpClient):
 
     It holds no credentials: once the token has expired (or is refused after a refresh)
     every call raises ``AuthenticationError``. With ``org_name``, the org switch is posted
-    once, at first need.
+    once, at first need; without it, the client adopts the token's ``org`` claim when the
+    token carries one (no request), else sends no ``org_name`` (the server's default org).
 
     Args:
         token: the JWT (never shown or logged).

@@ -44,17 +44,8 @@ from .transport import Transport
 
 def _ipc_file(effect: UploadTable) -> Any:
     """The Arrow IPC *file* body of an upload (PROTOCOL.md 4.4), as a ``pyarrow.Buffer``."""
-    try:
-        from graphistry_fp.core.frames import (  # type: ignore[attr-defined,unused-ignore]
-            to_ipc_file,
-        )
-    except ImportError:  # pragma: no cover - until core.frames provides it
-        import pyarrow as pa
+    from graphistry_fp.core.frames import to_ipc_file
 
-        sink = pa.BufferOutputStream()
-        with pa.ipc.new_file(sink, effect.table.schema) as writer:
-            writer.write_table(effect.table)
-        return sink.getvalue()
     return to_ipc_file(effect.table)
 
 

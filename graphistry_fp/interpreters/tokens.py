@@ -49,6 +49,16 @@ def _claims(token: str) -> tuple[float | None, float | None]:
     return _number(claims.get("exp")), _number(claims.get("iat"))
 
 
+def _org_claim(token: str) -> str | None:
+    """The ``org`` claim of a JWT (unverified), or None."""
+    try:
+        claims: dict[str, object] = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return None
+    org = claims.get("org")
+    return org if isinstance(org, str) and org else None
+
+
 def _number(value: object) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
@@ -117,11 +127,13 @@ class TokenCache:
         self._drive = drive
         self._drive_str = drive_str
         self._clock = clock
-        self._org = org_name
-        # An org given at construction is switched to once, at first need.
+        # An org given at construction is switched to once, at first need. A token given
+        # without an org (ClientJWT) names its org in its ``org`` claim, if anywhere: adopt
+        # it, as a login reply's ``active_organization`` is adopted, and switch nothing.
         self._switch_pending = org_name is not None
+        self._org = org_name if org_name is not None or token is None else _org_claim(token)
         self._state: AuthState | None = (
-            None if token is None else AuthState.of(token, org_name, clock())
+            None if token is None else AuthState.of(token, self._org, clock())
         )
         self._flight = threading.Lock()
         self._generation = 0

@@ -1,0 +1,155 @@
+# ruff: noqa: SIM300  (asserts are written expected == actual, STYLE.md)
+"""Every client type logs in and plots over real HTTP; request counts per plot.
+
+Against the local server (``graphistry_fp.server.LocalServer``) on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+import graphistry_fp as graphistry
+from graphistry_fp.interpreters.base import Client
+from graphistry_fp.server import LocalServer
+
+from .conftest import (
+    EDGES,
+    NODES,
+    edges_plan,
+    full_plan,
+    jwt_client,
+    key_client,
+    requests_by_kind,
+    user_client,
+)
+
+CLIENTS: dict[str, Callable[..., Client]] = {
+    "userpass": user_client,
+    "apikey": key_client,
+    "jwt": jwt_client,
+}
+
+
+@pytest.mark.parametrize("kind", sorted(CLIENTS))
+def test_each_client_plots_edges_only(srv: LocalServer, kind: str) -> None:
+    """Each client type logs in and plots edges only; the server records owner, org, rows."""
+    with CLIENTS[kind](srv) as client:
+        plan = edges_plan(f"edges {kind}")
+        result = client.run(plan)
+    record = srv.dataset(result.dataset_id)
+    assert ("alice", "acme", 3, None) == (
+        record.owner, record.org, record.edges_rows, record.nodes_rows
+    )
+    assert plan.create.json()["edge_encodings"] == record.edge_encodings
+    assert ("acme", srv.server) == (result.org_name, result.server)
+    assert f"dataset={result.dataset_id}" in result.url
+    assert result.url.startswith(f"http://{srv.server}/graph/graph.html?")
+
+
+@pytest.mark.parametrize("kind", sorted(CLIENTS))
+def test_each_client_plots_edges_and_nodes(srv: LocalServer, kind: str) -> None:
+    """Each client type plots edges + nodes with encodings; both tables and encodings land."""
+    with CLIENTS[kind](srv) as client:
+        plan = full_plan(f"full {kind}")
+        result = client.run(plan)
+    record = srv.dataset(result.dataset_id)
+    body = plan.create.json()
+    assert ("alice", "acme", 3, 4, f"full {kind}") == (
+        record.owner, record.org, record.edges_rows, record.nodes_rows, record.name
+    )
+    assert body["edge_encodings"] == record.edge_encodings
+    assert body["node_encodings"] == record.node_encodings
+    assert ("alice", "alice") == (record.edges_uploader, record.nodes_uploader)
+
+
+def test_org_given_at_construction(srv: LocalServer) -> None:
+    """A client created with org_name creates datasets there; login + one switch, once."""
+    with user_client(srv, org_name="shared") as client:
+        results = [client.run(edges_plan()) for _ in range(3)]
+    assert {"shared"} == {srv.dataset(r.dataset_id).org for r in results}
+    assert Counter({"login": 1, "switch": 1, "create": 3, "edges": 3}) == requests_by_kind(srv)
+
+
+def test_n_plots_one_login(srv: LocalServer) -> None:
+    """N plots on one client = 1 login + (create, edges, nodes) per plot, nothing else."""
+    n = 5
+    with user_client(srv) as client:
+        for _ in range(n):
+            client.run(full_plan())
+        assert "acme" == client.org_name  # adopted from the login reply, no switch sent
+    assert Counter({"login": 1, "create": n, "edges": n, "nodes": n}) == requests_by_kind(srv)
+
+
+def test_share_when_privacy_set(srv: LocalServer) -> None:
+    """A plan with privacy adds exactly one share call, after the uploads."""
+    plan = graphistry.edges(EDGES, "s", "d").nodes(NODES, "n").privacy(mode="organization").plan()
+    with user_client(srv) as client:
+        result = client.run(plan)
+    assert "organization" == srv.dataset(result.dataset_id).privacy
+    paths = [r.path for r in srv.request_log()]
+    assert "/api/v2/share/link/" == paths[-1]
+    assert Counter({"login": 1, "create": 1, "edges": 1, "nodes": 1, "share": 1}) == (
+        requests_by_kind(srv)
+    )
+
+
+def test_token_forces_login_and_constructor_does_not(srv: LocalServer) -> None:
+    """Constructing a client sends nothing; token() logs in once; a second call sends nothing."""
+    client = user_client(srv)
+    assert [] == srv.request_log()
+    token = client.token()
+    assert token == client.token()
+    assert Counter({"login": 1}) == requests_by_kind(srv)
+    client.close()
+
+
+def test_client_protocol_hostname_sets_viewer_base(srv: LocalServer) -> None:
+    """client_protocol_hostname replaces protocol://server in the viewer URL only."""
+    with user_client(srv, client_protocol_hostname="https://viz.example.com/") as client:
+        result = client.run(edges_plan())
+    assert result.url.startswith(
+        f"https://viz.example.com/graph/graph.html?dataset={result.dataset_id}&type=arrow&"
+    )
+    assert srv.server == result.server
+
+
+def test_url_params_reach_viewer_url(srv: LocalServer) -> None:
+    """The plan's url_params end the viewer URL, after usertag and splashAfter."""
+    plan = graphistry.edges(EDGES, "s", "d").settings(url_params={"play": 0}).plan()
+    with user_client(srv) as client:
+        url = client.run(plan).url
+    assert url.endswith("&play=0")
+    assert "usertag=" in url and "splashAfter=" in url and "viztoken=" in url
+
+
+def test_upload_has_no_content_type(srv: LocalServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Arrow bodies go out as a zero-copy view of the Arrow buffer with no Content-Type."""
+    import requests
+
+    seen: list[dict[str, Any]] = []
+    original = requests.Session.send
+
+    def spy(self: requests.Session, prepared: requests.PreparedRequest, **kw: Any) -> Any:
+        if prepared.url and prepared.url.endswith("/arrow"):
+            seen.append({"headers": dict(prepared.headers), "body": prepared.body})
+        return original(self, prepared, **kw)
+
+    monkeypatch.setattr(requests.Session, "send", spy)
+    with user_client(srv) as client:
+        client.run(full_plan())
+    assert 2 == len(seen)
+    for item in seen:
+        assert "Content-Type" not in item["headers"]
+        assert isinstance(item["body"], memoryview)
+        assert str(item["body"].nbytes) == item["headers"]["Content-Length"]
+
+
+def test_register_then_g_plot(srv: LocalServer) -> None:
+    """A client rooted with c.g() plots through the legacy plot() shim (façade wiring)."""
+    with user_client(srv) as client:
+        url = client.g().edges(EDGES, "s", "d").plot(render=False)
+    assert "dataset=" in str(url)
