@@ -75,6 +75,16 @@ def _where(spec: EncodingSpec) -> str:
     return f"encode_{'point' if spec.graph == 'point' else 'edge'}_* on column {spec.column!r}"
 
 
+def _bin(item: object, spec: EncodingSpec) -> list[Any]:
+    """One ``[threshold or None, output]`` pair of ``continuous_binning``."""
+    if isinstance(item, str | bytes | Mapping) or not isinstance(item, Sequence) or len(item) != 2:
+        raise PlanError(
+            f"{_where(spec)}: each continuous_binning entry must be a [threshold or None, "
+            f"output] pair, not {item!r}"
+        )
+    return list(item)
+
+
 def _transform(spec: EncodingSpec) -> dict[str, Any]:
     if spec.categorical_mapping is not None:
         if not isinstance(spec.categorical_mapping, Mapping):
@@ -119,7 +129,7 @@ def _transform(spec: EncodingSpec) -> dict[str, Any]:
             raise PlanError(
                 f"{_where(spec)}: comparator must be '<' or '<=', not {spec.comparator!r}"
             )
-        continuous: dict[str, Any] = {"bins": [list(b) for b in spec.continuous_binning]}
+        continuous: dict[str, Any] = {"bins": [_bin(b, spec) for b in spec.continuous_binning]}
         if spec.comparator is not None:
             continuous["comparator"] = spec.comparator
         if spec.default_mapping is not None:

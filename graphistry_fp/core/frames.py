@@ -22,11 +22,8 @@ import attrs
 import pandas as pd
 import pyarrow as pa
 
+from ..effects.tables import tables_equal
 from ..errors import PlanError
-
-
-def _tables_equal(a: pa.Table, b: pa.Table) -> bool:
-    return a is b or bool(a.equals(b, check_metadata=True))
 
 
 @attrs.frozen(eq=False)
@@ -39,7 +36,7 @@ class Frame:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Frame):
             return NotImplemented
-        return _tables_equal(self.table, other.table)
+        return tables_equal(self.table, other.table)
 
     def __ne__(self, other: object) -> bool:
         equal = self.__eq__(other)
@@ -51,19 +48,53 @@ class Frame:
         return f"Frame(rows={self.table.num_rows}, columns={self.table.column_names})"
 
 
-_VIEW_TYPES = {"string_view": pa.large_string(), "binary_view": pa.large_binary()}
+def _plain_type(dtype: pa.DataType) -> pa.DataType:
+    """``dtype`` with every view type replaced by its large flavour, at any depth.
+
+    polars exports strings as ``string_view`` (also inside categoricals, lists and
+    structs); many Arrow readers, including older servers, cannot read view types.
+    """
+    if pa.types.is_string_view(dtype):
+        return pa.large_string()
+    if pa.types.is_binary_view(dtype):
+        return pa.large_binary()
+    if pa.types.is_dictionary(dtype):
+        return pa.dictionary(dtype.index_type, _plain_type(dtype.value_type), dtype.ordered)
+    if pa.types.is_list_view(dtype):
+        return pa.list_(_plain_field(dtype.value_field))
+    if pa.types.is_large_list_view(dtype):
+        return pa.large_list(_plain_field(dtype.value_field))
+    if pa.types.is_list(dtype):
+        return pa.list_(_plain_field(dtype.value_field))
+    if pa.types.is_large_list(dtype):
+        return pa.large_list(_plain_field(dtype.value_field))
+    if pa.types.is_fixed_size_list(dtype):
+        return pa.list_(_plain_field(dtype.value_field), dtype.list_size)
+    if pa.types.is_map(dtype):
+        return pa.map_(_plain_field(dtype.key_field), _plain_field(dtype.item_field),
+                       dtype.keys_sorted)  # fmt: skip
+    if pa.types.is_struct(dtype):
+        return pa.struct([_plain_field(dtype.field(i)) for i in range(dtype.num_fields)])
+    return dtype
 
 
-def _normalize_types(table: pa.Table) -> pa.Table:
-    """Cast view types (polars exports strings as ``string_view``) to their large flavours."""
+def _plain_field(field: pa.Field) -> pa.Field:
+    return field.with_type(_plain_type(field.type))
+
+
+def _normalize_types(table: pa.Table, *, clear_field_metadata: bool = False) -> pa.Table:
+    """Cast view types (polars exports strings as ``string_view``) to their large flavours.
+
+    With ``clear_field_metadata`` (frames we converted ourselves), per-field metadata such
+    as polars' ``_PL_CATEGORICAL2`` is dropped too, as the schema metadata is.
+    """
     fields = list(table.schema)
-    wanted = [_VIEW_TYPES.get(str(field.type), field.type) for field in fields]
-    if all(field.type == target for field, target in zip(fields, wanted)):
+    wanted = [_plain_field(field) for field in fields]
+    if clear_field_metadata:
+        wanted = [field.remove_metadata() for field in wanted]
+    if all(field.equals(target, check_metadata=True) for field, target in zip(fields, wanted)):
         return table
-    schema = pa.schema(
-        [field.with_type(target) for field, target in zip(fields, wanted)],
-        metadata=table.schema.metadata,
-    )
+    schema = pa.schema(wanted, metadata=table.schema.metadata)
     return table.cast(schema)
 
 
@@ -119,7 +150,7 @@ def _from_pandas(df: pd.DataFrame, what: str) -> Frame:
         table = pa.Table.from_pandas(source, preserve_index=False)
     except _ARROW_ERRORS as exc:
         raise _convert_column_error(df, what, exc) from None
-    return Frame(_normalize_types(table.replace_schema_metadata(None)), guard)
+    return Frame(_normalize_types(table.replace_schema_metadata(None), clear_field_metadata=True), guard)
 
 
 def to_frame(data: object, what: str) -> Frame:
@@ -141,7 +172,8 @@ def to_frame(data: object, what: str) -> Frame:
         except _ARROW_ERRORS as exc:
             raise PlanError(f"the {what} table cannot be read through Arrow: {exc}") from None
         _check_names(list(table.column_names), what)
-        return Frame(_normalize_types(table.replace_schema_metadata(None)))
+        table = table.replace_schema_metadata(None)
+        return Frame(_normalize_types(table, clear_field_metadata=True))
     raise PlanError(
         f"{what} must be a table (a pandas DataFrame, a pyarrow.Table, or an object with "
         f"__arrow_c_stream__ such as a polars DataFrame), not {type(data).__name__}"

@@ -26,9 +26,10 @@ def _key(key: Any, where: str) -> str:
 
 
 def _scalar(value: Any, where: str) -> Any:
-    item = getattr(value, "item", None)
-    if callable(item) and type(value).__module__ == "numpy":
-        value = item()
+    if type(value).__module__ == "numpy":
+        # numpy scalars become Python numbers; arrays become lists (``item()`` would
+        # raise on them)
+        value = value.item() if getattr(value, "ndim", None) == 0 else value.tolist()
     if isinstance(value, float) and not math.isfinite(value):
         raise PlanError(f"{where}: {value!r} cannot be sent as JSON; use a finite number or None")
     return value
@@ -40,7 +41,19 @@ def to_json_value(value: Any, where: str) -> Any:
     if value is None or isinstance(value, str | bool | int | float):
         return value
     if isinstance(value, Mapping):
-        return {_key(k, where): to_json_value(v, where) for k, v in value.items()}
+        out: dict[str, Any] = {}
+        origin: dict[str, Any] = {}
+        for k, v in value.items():
+            key = _key(k, where)
+            if key in origin:
+                # {1: "a", "1": "b"} would send the JSON key "1" twice
+                raise PlanError(
+                    f"{where}: mapping keys {origin[key]!r} and {k!r} both become the JSON key "
+                    f"{key!r}; keep one of them"
+                )
+            origin[key] = k
+            out[key] = to_json_value(v, where)
+        return out
     if isinstance(value, Sequence) and not isinstance(value, bytes | bytearray):
         return [to_json_value(v, where) for v in value]
     raise PlanError(

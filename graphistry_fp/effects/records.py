@@ -16,6 +16,8 @@ import attrs
 import pyarrow as pa
 from pyrsistent import PMap, freeze, thaw
 
+from .tables import tables_equal
+
 TableKind: TypeAlias = Literal["edges", "nodes"]
 
 
@@ -34,10 +36,6 @@ def _freeze_json(value: Any) -> PMap[str, Any]:
     if not isinstance(frozen, PMap):
         raise TypeError(f"expected a JSON object, got {type(value).__name__}")
     return frozen
-
-
-def _tables_equal(a: pa.Table, b: pa.Table) -> bool:
-    return a is b or bool(a.equals(b, check_metadata=True))
 
 
 @attrs.frozen
@@ -73,7 +71,7 @@ class UploadTable:
 
     dataset: Ref | str
     kind: TableKind
-    table: pa.Table = attrs.field(eq=attrs.cmp_using(eq=_tables_equal), hash=False, repr=False)
+    table: pa.Table = attrs.field(eq=attrs.cmp_using(eq=tables_equal), hash=False, repr=False)
 
     @property
     def num_rows(self) -> int:

@@ -24,6 +24,11 @@ from ..effects import (
 from .base import Client
 
 
+def _uuid_shaped(hex32: str) -> str:
+    """32 hex digits in the 8-4-4-4-12 shape of the uuid4 viztoken pygraphistry sends."""
+    return "-".join((hex32[:8], hex32[8:12], hex32[12:16], hex32[16:20], hex32[20:32]))
+
+
 class DryRunClient(Client):
     """Runs plans without I/O; records what it would have done.
 
@@ -92,7 +97,7 @@ class DryRunClient(Client):
             f"https://{self._server}",
             created,
             url_params=plan.url_params,
-            viztoken=digest[20:52],
+            viztoken=_uuid_shaped(digest[20:52]),
             usertag=USERTAG,
         )
         return PlotResult(dataset_id=created, url=url, server=self._server, org_name=self._org)
