@@ -7,6 +7,7 @@ request log and token TTL around each test.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -64,10 +65,27 @@ def jwt_client(srv: LocalServer, **kwargs: Any) -> ClientJWT:
     return ClientJWT(token, server=srv.server, protocol="http", **kwargs)
 
 
+def settled_log(srv: LocalServer) -> list[Any]:
+    """The server's request log once it stops growing.
+
+    The server records a request after its reply is sent, so the last entry can lag the
+    client by a moment; wait (up to 2 s) until two reads 50 ms apart agree.
+    """
+    deadline = time.monotonic() + 2.0
+    log = srv.request_log()
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        again = srv.request_log()
+        if len(again) == len(log):
+            return again
+        log = again
+    return log
+
+
 def requests_by_kind(srv: LocalServer) -> Counter[str]:
     """The server's request log, counted by kind (login, refresh, switch, create, ...)."""
     kinds: Counter[str] = Counter()
-    for record in srv.request_log():
+    for record in settled_log(srv):
         path = record.path
         if path == "/api-token-auth/" or path == "/api/v2/auth/pkey/jwt/":
             kinds["login"] += 1

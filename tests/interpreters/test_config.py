@@ -1,4 +1,3 @@
-# ruff: noqa: SIM300  (asserts are written expected == actual, STYLE.md)
 """Client construction: option validation, env defaults, no I/O, and from_env precedence."""
 
 from __future__ import annotations
@@ -55,9 +54,9 @@ def test_env_read_at_construction(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GRAPHISTRY_HOSTNAME", "env.example:9000")
     monkeypatch.setenv("GRAPHISTRY_PROTOCOL", "http")
     client = ClientJWT("tok")
-    assert (client.server, client.protocol) == ("env.example:9000", "http")
+    assert ("env.example:9000", "http") == (client.server, client.protocol)
     client = ClientJWT("tok", server="arg.example", protocol="https")
-    assert (client.server, client.protocol) == ("arg.example", "https")
+    assert ("arg.example", "https") == (client.server, client.protocol)
 
 
 def test_repr_shows_no_secret() -> None:
@@ -86,9 +85,9 @@ def test_from_env_precedence() -> None:
     }
     client = Client.from_env(env)
     assert isinstance(client, ClientUserPass)
-    assert (client.server, client.protocol, client.org_name) == ("env.example", "https", "acme")
+    assert ("env.example", "https", "acme") == (client.server, client.protocol, client.org_name)
     client = Client.from_env(env, server="arg.example", org_name="beta", protocol="http")
-    assert (client.server, client.protocol, client.org_name) == ("arg.example", "http", "beta")
+    assert ("arg.example", "http", "beta") == (client.server, client.protocol, client.org_name)
     key = Client.from_env({"GRAPHISTRY_PERSONAL_KEY_ID": "k", "GRAPHISTRY_PERSONAL_KEY_SECRET": "s"})
     assert isinstance(key, ClientAPIKey)
     assert "hub.graphistry.com" == key.server

@@ -1,4 +1,3 @@
-# ruff: noqa: SIM300  (asserts are written expected == actual, STYLE.md)
 """Unit tests of the sans-I/O auth flows and performers: canned responses, no sockets."""
 
 from __future__ import annotations
@@ -115,8 +114,8 @@ def test_refresh_returns_token_or_none_when_refused() -> None:
     sent, token = script(flows.refresh("T1"), [reply(200, {"token": "T2"})])
     assert {"token": "T1"} == sent[0].json
     assert "T2" == token
-    assert (None,) == (script(flows.refresh("T1"), [reply(401, {"detail": "expired"})])[1],)
-    assert (None,) == (script(flows.refresh("T1"), [reply(200, {"x": 1})])[1],)
+    assert None is script(flows.refresh("T1"), [reply(401, {"detail": "expired"})])[1]
+    assert None is script(flows.refresh("T1"), [reply(200, {"x": 1})])[1]
     with pytest.raises(ServerError):
         script(flows.refresh("T1"), [reply(502, text="bad gateway")])
 

@@ -1,4 +1,3 @@
-# ruff: noqa: SIM300  (asserts are written expected == actual, STYLE.md)
 """Every client type logs in and plots over real HTTP; request counts per plot.
 
 Against the local server (``graphistry_fp.server.LocalServer``) on 127.0.0.1.
@@ -24,6 +23,7 @@ from .conftest import (
     jwt_client,
     key_client,
     requests_by_kind,
+    settled_log,
     user_client,
 )
 
@@ -90,7 +90,7 @@ def test_share_when_privacy_set(srv: LocalServer) -> None:
     with user_client(srv) as client:
         result = client.run(plan)
     assert "organization" == srv.dataset(result.dataset_id).privacy
-    paths = [r.path for r in srv.request_log()]
+    paths = [r.path for r in settled_log(srv)]
     assert "/api/v2/share/link/" == paths[-1]
     assert Counter({"login": 1, "create": 1, "edges": 1, "nodes": 1, "share": 1}) == (
         requests_by_kind(srv)
@@ -100,7 +100,7 @@ def test_share_when_privacy_set(srv: LocalServer) -> None:
 def test_token_forces_login_and_constructor_does_not(srv: LocalServer) -> None:
     """Constructing a client sends nothing; token() logs in once; a second call sends nothing."""
     client = user_client(srv)
-    assert [] == srv.request_log()
+    assert [] == settled_log(srv)
     token = client.token()
     assert token == client.token()
     assert Counter({"login": 1}) == requests_by_kind(srv)

@@ -1,4 +1,3 @@
-# ruff: noqa: SIM300  (asserts are written expected == actual, STYLE.md)
 """Unit tests of the token cache: a fake clock and an in-memory responder, no sockets.
 
 The real-HTTP versions of the expiry and single-flight tests are in test_http_tokens.py;
@@ -137,7 +136,7 @@ def test_fifty_threads_one_login() -> None:
     for t in threads:
         t.join()
     assert Counter({"/api-token-auth/": 1}) == server.calls
-    assert len(set(results)) == 1 and len(results) == 50
+    assert (1, 50) == (len(set(results)), len(results))
 
 
 def test_failed_flight_is_shared_not_repeated() -> None:
