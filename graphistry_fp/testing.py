@@ -21,9 +21,10 @@ so these fixtures are available in any test suite without imports:
     ``graphistry_server.server`` with protocol ``"http"``.
 
 ``graphistry_server_clean``
-    The same server, with faults, latency and the request log reset before and after the
-    test, and the token TTL restored: use it in tests that call ``inject_fault``,
-    ``set_latency``, ``token_ttl`` or read ``request_log()``.
+    The same server, with faults, latency and the request log cleared before and after the
+    test, and ``token_ttl``, ``max_body_bytes``, ``sso_state_ttl_s`` and
+    ``sso_auto_approve`` restored: use it in tests that turn those knobs or read
+    ``request_log()``.
 
 The server needs the ``server`` extra (starlette, uvicorn); it is imported only when a
 fixture is used, so loading this plugin costs nothing.
@@ -52,6 +53,8 @@ TEST_PERSONAL_KEYS: tuple[str, ...] = (
     "carol:carol-key:carol-secret",
 )
 _TOKEN_TTL = 3600
+_MAX_BODY_BYTES = 512 * 2**20
+_SSO_STATE_TTL_S = 600.0
 
 
 def _reset(server: LocalServer) -> None:
@@ -59,6 +62,9 @@ def _reset(server: LocalServer) -> None:
     server.clear_request_log()
     server.set_latency(0)
     server.token_ttl = _TOKEN_TTL
+    server.max_body_bytes = _MAX_BODY_BYTES
+    server.sso_state_ttl_s = _SSO_STATE_TTL_S
+    server.sso_auto_approve = None
 
 
 @pytest.fixture(scope="session")

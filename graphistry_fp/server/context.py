@@ -23,6 +23,7 @@ class ServerContext:
     controls: Controls
     data_dir: Path
     sso_state_ttl_s: float = DEFAULT_SSO_STATE_TTL_S
+    sso_auto_approve: str | None = None
 
     def table_path(self, dataset_id: str, kind: str) -> Path:
         """Where the ``kind`` ("edges"/"nodes") Arrow file of a dataset lives."""

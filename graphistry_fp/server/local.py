@@ -233,6 +233,18 @@ class LocalServer:
     def sso_state_ttl_s(self, seconds: float) -> None:
         self._context().sso_state_ttl_s = float(seconds)
 
+    @property
+    def sso_auto_approve(self) -> str | None:
+        """A user name: approve every new SSO state for that user at once (None: off)."""
+        return self._context().sso_auto_approve
+
+    @sso_auto_approve.setter
+    def sso_auto_approve(self, username: str | None) -> None:
+        ctx = self._context()
+        if username is not None and not ctx.store.user_exists(username):
+            raise KeyError(username)
+        ctx.sso_auto_approve = username
+
     def set_latency(self, ms: float) -> None:
         """Delay every later request by ``ms`` milliseconds (0 turns it off)."""
         self._controls.latency_ms = float(ms)
@@ -284,7 +296,8 @@ class LocalServer:
         self._controls.clear_faults()
 
     def request_log(self) -> list[RequestRecord]:
-        """Every request answered so far (method, path, status, username), in order."""
+        """Every request answered so far (method, path, status, username), in the order
+        their replies completed (arrival order for sequential clients)."""
         return self._controls.request_log()
 
     def clear_request_log(self) -> None:

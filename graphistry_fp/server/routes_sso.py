@@ -19,6 +19,11 @@ The flow:
    ``{"status": "ERR", "message": ...}``.
 
 The approved org is the org of the start path when there was one, else the user's default.
+
+For unattended runs (pygraphistry's blocking ``register(org_name=...)`` polls once, about a
+second after the start, and gives up on anything but a token), set
+``LocalServer.sso_auto_approve = "alice"``: every new state is then approved for alice as
+soon as it is created.
 """
 
 from __future__ import annotations
@@ -50,6 +55,8 @@ async def start(request: Request) -> JSONResponse:
     state = ctx.store.create_sso_state(
         org=org, idp=request.path_params.get("idp"), ttl_s=ctx.sso_state_ttl_s
     )
+    if ctx.sso_auto_approve is not None:
+        approve(ctx, state, ctx.sso_auto_approve)
     auth_url = f"{str(request.base_url).rstrip('/')}/sso/authorize/{state}"
     return JSONResponse({"status": "OK", "data": {"state": state, "auth_url": auth_url}})
 

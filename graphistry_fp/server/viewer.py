@@ -1,49 +1,188 @@
-"""The viewer page ``/graph/graph.html?dataset=ID``.
+"""The viewer: ``/graph/graph.html?dataset=ID``, its data and its static files.
 
-For now a plain page naming the dataset and its tables; it lives alone in this module so a
-real drawing viewer can replace it without touching the rest of the server. Like a
-Graphistry viewer link, it is readable without a token (the server binds loopback by
-default).
+The page is self-contained (no CDN, no network): ``static/viewer.js`` fetches
+``/graph/data/<id>.json`` and draws the graph on a canvas with a force-directed layout,
+applying the dataset's bindings and encodings. Like a Graphistry viewer link, the page and
+its data are readable without a token (the server binds loopback by default).
+
+Routes:
+    ``GET /graph/graph.html?dataset=ID``: the page (404 for an unknown dataset).
+    ``GET /graph/data/<id>.json``: the dataset as JSON (see :func:`dataset_payload`).
+    ``GET /graph/static/<name>``: the files of ``graphistry_fp/server/static/``.
 """
 
 from __future__ import annotations
 
 import html
+import json
+import math
+from pathlib import Path
+from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Route
 
-from .context import context
+from .context import ServerContext, context
 from .errors import detail
+from .records import DatasetRecord
+
+#: Rows sent per table; beyond this the payload says ``truncated`` (the viewer stays fluid).
+MAX_EDGES = 100_000
+MAX_NODES = 100_000
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+_MEDIA_TYPES = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml"}
+
+_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} - graphistry_fp</title>
+<link rel="stylesheet" href="/graph/static/viewer.css">
+</head>
+<body data-dataset="{dataset_id}" data-status="loading">
+<header id="bar"><h1 id="title">{title}</h1><span id="stats"></span></header>
+<main id="stage"><canvas id="graph"></canvas>
+<div id="legend" hidden></div><div id="tip" hidden></div>
+<div id="message">Loading dataset {dataset_id}&hellip;</div></main>
+<script src="/graph/static/viewer.js"></script>
+</body></html>
+"""
+
+
+def _record(request: Request, dataset_id: str) -> tuple[ServerContext, DatasetRecord]:
+    ctx = context(request)
+    record = ctx.store.dataset(dataset_id)
+    if record is None:
+        raise detail(404, f"No dataset {dataset_id!r}.")
+    return ctx, record
 
 
 async def graph_page(request: Request) -> HTMLResponse:
-    """``GET /graph/graph.html?dataset=ID``."""
+    """``GET /graph/graph.html?dataset=ID``: the viewer page."""
     dataset_id = request.query_params.get("dataset", "")
     if not dataset_id:
         raise detail(400, "Missing the 'dataset' query parameter.")
-    record = context(request).store.dataset(dataset_id)
-    if record is None:
-        raise detail(404, f"No dataset {dataset_id!r}.")
-    rows = [
-        ("Dataset", record.dataset_id),
-        ("Name", record.name),
-        ("Description", record.description),
-        ("Owner", record.owner),
-        ("Organization", record.org),
-        ("Edges", "-" if record.edges_rows is None else str(record.edges_rows)),
-        ("Nodes", "-" if record.nodes_rows is None else str(record.nodes_rows)),
-    ]
-    table = "\n".join(
-        f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows
-    )
-    title = html.escape(record.name)
-    return HTMLResponse(
-        '<!doctype html>\n<html><head><meta charset="utf-8">'
-        f"<title>{title} - graphistry_fp</title></head>\n"
-        f"<body><h1>{title}</h1>\n<table>\n{table}\n</table></body></html>\n"
-    )
+    _, record = _record(request, dataset_id)
+    page = _PAGE.format(title=html.escape(record.name), dataset_id=html.escape(dataset_id))
+    return HTMLResponse(page)
 
 
-ROUTES = [Route("/graph/graph.html", graph_page, methods=["GET"])]
+def _json_column(column: pa.ChunkedArray) -> list[Any]:
+    """A column as JSON-safe Python values (NaN/inf -> null; exotic types -> strings)."""
+    kind = column.type
+    if pa.types.is_dictionary(kind):
+        column = column.cast(kind.value_type)
+        kind = column.type
+    if pa.types.is_floating(kind):
+        values: list[Any] = column.to_pylist()
+        return [v if v is None or math.isfinite(v) else None for v in values]
+    if (
+        pa.types.is_integer(kind)
+        or pa.types.is_boolean(kind)
+        or pa.types.is_string(kind)
+        or pa.types.is_large_string(kind)
+    ):
+        return list(column.to_pylist())
+    try:
+        return list(pc.cast(column, pa.string()).to_pylist())
+    except (pa.ArrowException, NotImplementedError):
+        return [None if v is None else str(v) for v in column.to_pylist()]
+
+
+def _table_json(table: pa.Table, limit: int) -> dict[str, Any]:
+    """``{"count", "total", "truncated", "columns": {name: [values]}}`` of a table."""
+    total = table.num_rows
+    head = table.slice(0, limit)
+    return {
+        "count": head.num_rows,
+        "total": total,
+        "truncated": total > head.num_rows,
+        "columns": {name: _json_column(head.column(name)) for name in head.column_names},
+    }
+
+
+def _read(path: Path) -> pa.Table | None:
+    if not path.exists():
+        return None
+    with pa.memory_map(str(path)) as source:
+        return pa.ipc.open_file(source).read_all()
+
+
+def _derived_nodes(edges: pa.Table | None, source: str, destination: str) -> pa.Table:
+    """One row per distinct endpoint, in order of first appearance (no nodes uploaded)."""
+    if edges is None or source not in edges.column_names or destination not in edges.column_names:
+        return pa.table({"id": pa.array([], pa.string())})
+    src, dst = edges.column(source), edges.column(destination)
+    if src.type != dst.type:
+        src, dst = src.cast(pa.string()), dst.cast(pa.string())
+    both = pa.chunked_array(src.chunks + dst.chunks, type=src.type)
+    return pa.table({"id": pc.unique(both)})
+
+
+def dataset_payload(ctx: ServerContext, record: DatasetRecord) -> dict[str, Any]:
+    """The JSON the viewer draws from.
+
+    ``dataset`` (id, name, description, owner, org, row counts), ``node_encodings`` and
+    ``edge_encodings`` as stored, ``edges`` and ``nodes`` as column lists capped at
+    :data:`MAX_EDGES` / :data:`MAX_NODES` rows. When no nodes table was uploaded, nodes
+    are derived from the edges' endpoints (one ``id`` column, ``nodes_derived`` true).
+    """
+    edge_bindings = record.edge_encodings.get("bindings") or {}
+    source = str(edge_bindings.get("source", ""))
+    destination = str(edge_bindings.get("destination", ""))
+    edges = _read(ctx.table_path(record.dataset_id, "edges"))
+    nodes = _read(ctx.table_path(record.dataset_id, "nodes"))
+    node_encodings = dict(record.node_encodings)
+    derived = nodes is None
+    if nodes is None:
+        nodes = _derived_nodes(edges, source, destination)
+        node_encodings["bindings"] = {**(node_encodings.get("bindings") or {}), "node": "id"}
+    return {
+        "dataset": {
+            "dataset_id": record.dataset_id,
+            "name": record.name,
+            "description": record.description,
+            "owner": record.owner,
+            "org_name": record.org,
+            "edges_rows": record.edges_rows,
+            "nodes_rows": record.nodes_rows,
+        },
+        "metadata": record.metadata,
+        "node_encodings": node_encodings,
+        "edge_encodings": record.edge_encodings,
+        "nodes_derived": derived,
+        "edges": _table_json(edges if edges is not None else pa.table({}), MAX_EDGES),
+        "nodes": _table_json(nodes, MAX_NODES),
+    }
+
+
+def graph_data(request: Request) -> Response:
+    """``GET /graph/data/<id>.json`` (sync: starlette runs it off the event loop)."""
+    ctx, record = _record(request, str(request.path_params["dataset_id"]))
+    body = json.dumps(dataset_payload(ctx, record), separators=(",", ":"), allow_nan=False)
+    return Response(body, media_type="application/json")
+
+
+def _static_files() -> dict[str, Path]:
+    if not STATIC_DIR.is_dir():
+        return {}
+    return {p.name: p for p in STATIC_DIR.iterdir() if p.is_file() and p.suffix in _MEDIA_TYPES}
+
+
+async def static_file(request: Request) -> FileResponse:
+    """``GET /graph/static/<name>``: only the files shipped in ``static/`` (no paths)."""
+    name = str(request.path_params["name"])
+    path = _static_files().get(name)
+    if path is None:
+        raise detail(404, f"No static file {name!r}.")
+    return FileResponse(path, media_type=_MEDIA_TYPES[path.suffix])
+
+
+ROUTES = [
+    Route("/graph/graph.html", graph_page, methods=["GET"]),
+    Route("/graph/data/{dataset_id}.json", graph_data, methods=["GET"]),
+    Route("/graph/static/{name}", static_file, methods=["GET"]),
+]

@@ -181,3 +181,14 @@ def test_sso_non_blocking(graphistry_server: LocalServer) -> None:
     edges, _ = _frames()
     record = _dataset(srv, client.edges(edges, "s", "d").plot(render=False))
     assert ("carol", "acme") == (record.owner, record.org)
+
+
+def test_sso_blocking_with_auto_approve(graphistry_server_clean: LocalServer) -> None:
+    """pygraphistry's blocking SSO register succeeds when the server auto-approves."""
+    srv = graphistry_server_clean
+    srv.sso_auto_approve = "bob"
+    client = graphistry.client()
+    client.register(api=3, server=srv.server, protocol="http", org_name="globex", sso_timeout=10)
+    edges, _ = _frames()
+    record = _dataset(srv, client.edges(edges, "s", "d").plot(render=False))
+    assert ("bob", "globex") == (record.owner, record.org)
