@@ -14,6 +14,8 @@ from collections.abc import Sequence
 
 # command -> (module, one-line help). Add a command by adding a line.
 COMMANDS: dict[str, tuple[str, str]] = {
+    "demo": ("graphistry_fp.demo", "plot a bundled graph for two tenants on a local server"),
+    "plot": ("graphistry_fp.cli_plot", "upload a CSV or Parquet edge file and print its URL"),
     "serve": ("graphistry_fp.server.cli", "run the local Graphistry-compatible server"),
 }
 

@@ -376,7 +376,7 @@
         var cx = qx[c] - xi, cy = qy[c] - yi, l2 = cx * cx + cy * cy, mass = qm[c];
         var leaf = qchild[4 * c] === -1 && qchild[4 * c + 1] === -1 && qchild[4 * c + 2] === -1 && qchild[4 * c + 3] === -1;
         if (leaf) {
-          if (qnode[c] === i) { mass -= 1; if (mass <= 0) continue; if (l2 === 0) continue; }
+          if (qnode[c] === i) { mass -= 1; if (mass <= 0) continue; }
           if (l2 === 0) { cx = (Math.random() - 0.5) * 1e-3; cy = (Math.random() - 0.5) * 1e-3; l2 = cx * cx + cy * cy; }
           if (l2 < 1) l2 = Math.sqrt(l2);
           fx += cx * mass * charge / l2; fy += cy * mass * charge / l2;
