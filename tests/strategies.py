@@ -10,6 +10,7 @@ what they need::
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -60,7 +61,7 @@ PANDAS_DTYPES: dict[str, tuple[Any, Callable[[list[Any]], pd.Series], pa.DataTyp
     ),
     "category": (
         st.sampled_from(["x", "y", "z"]),
-        lambda v: pd.Series(pd.Categorical(v)),
+        lambda v: pd.Series(pd.Categorical(v, categories=["x", "y", "z"])),
         pa.dictionary(pa.int8(), pa.large_string()),
     ),
     "Int64": (
@@ -304,14 +305,21 @@ def mutations() -> st.SearchStrategy[Callable[[pd.DataFrame], None]]:
     def fillna(df: pd.DataFrame) -> None:
         df.fillna({"w": 0.0}, inplace=True)
 
+    # pandas 3.1 deprecates inplace= on these (PDEP-8), but users still call them
     def sort(df: pd.DataFrame) -> None:
-        df.sort_values("w", ascending=False, inplace=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            df.sort_values("w", ascending=False, inplace=True)
 
     def drop(df: pd.DataFrame) -> None:
-        df.drop(columns=["w"], inplace=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            df.drop(columns=["w"], inplace=True)
 
     def rename(df: pd.DataFrame) -> None:
-        df.rename(columns={"s": "src"}, inplace=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            df.rename(columns={"s": "src"}, inplace=True)
 
     def augmented(df: pd.DataFrame) -> None:
         df["w"] += 100.0

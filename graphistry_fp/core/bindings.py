@@ -59,8 +59,9 @@ def side_of(binding: str) -> Side:
 def check_bindings(bindings: Mapping[str, object]) -> dict[str, str]:
     """Validate ``bind(**bindings)`` arguments; return the ones to set.
 
-    As in pygraphistry, falsy values (``None``, ``""``) are ignored, so a binding cannot be
-    cleared by binding it to ``None``.
+    As in pygraphistry, ``None`` and ``""`` are ignored, so a binding cannot be cleared by
+    binding it to ``None``. Other values that are not strings (``0``, ``False``) raise:
+    column names are strings, so they can only be a mistake.
 
     Raises:
         PlanError: an unknown binding name, or a column name that is not a string.
@@ -72,7 +73,7 @@ def check_bindings(bindings: Mapping[str, object]) -> dict[str, str]:
         )
     out: dict[str, str] = {}
     for name, column in bindings.items():
-        if not column:
+        if column is None or column == "":
             continue
         if not isinstance(column, str):
             raise PlanError(

@@ -1,0 +1,184 @@
+"""Tables to Arrow (PROTOCOL.md 4.4): round trips keep rows, columns and types; the body is
+the IPC *file* format; bound tables are safe against later mutation of the user's frame.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from hypothesis import given
+from hypothesis import strategies as st
+
+import graphistry_fp as graphistry
+from graphistry_fp import DryRunClient
+from graphistry_fp.core import to_frame, to_ipc_file
+from graphistry_fp.effects.tables import table_digest, tables_equal
+from tests.strategies import arrow_tables, mutations, pandas_frames, polars_frames
+
+
+def round_trip(table: pa.Table) -> pa.Table:
+    body = to_ipc_file(table)
+    data = body.to_pybytes()
+    assert b"ARROW1" == data[:6]
+    assert b"ARROW1" == data[-6:]
+    return pa.ipc.open_file(body).read_all()
+
+
+def has_view_type(dtype: pa.DataType) -> bool:
+    return "view" in str(dtype)
+
+
+@given(pandas_frames())
+def test_pandas_round_trip_keeps_rows_columns_and_types(generated: tuple[pd.DataFrame, dict[str, pa.DataType]]) -> None:
+    """A generated pandas frame (ints, floats, bools, strings, datetimes, categoricals,
+    nullable dtypes) survives to_frame -> IPC file -> open_file with its rows, column
+    names, the Arrow types of PROTOCOL.md 4.4, its values, no index and no metadata."""
+    df, expected_types = generated
+    table = to_frame(df, "edges").table
+    back = round_trip(table)
+    assert len(df) == back.num_rows
+    assert list(df.columns) == back.column_names
+    assert expected_types == {f.name: f.type for f in back.schema}
+    assert back.schema.metadata is None
+    assert tables_equal(table, back)
+    assert table_digest(table) == table_digest(back)
+    for name in df.columns:
+        assert int(df[name].isna().sum()) == back.column(name).null_count + (
+            int(pa.compute.sum(pa.compute.is_nan(back.column(name))).as_py() or 0)
+            if pa.types.is_floating(back.column(name).type)
+            else 0
+        )
+
+
+@given(arrow_tables())
+def test_arrow_tables_are_sent_as_is(table: pa.Table) -> None:
+    """A pyarrow.Table (any chunking) round-trips unchanged, schema metadata kept."""
+    table = table.replace_schema_metadata({"k": "v"})
+    frame = to_frame(table, "edges")
+    back = round_trip(frame.table)
+    assert table.schema == back.schema
+    assert {b"k": b"v"} == back.schema.metadata
+    assert tables_equal(table, back)
+    assert table_digest(table) == table_digest(back)
+
+
+@given(polars_frames())
+def test_polars_round_trip_has_no_view_types(generated: tuple[object, dict[str, pa.DataType]]) -> None:
+    """A polars frame arrives with large_string (never string_view), also inside
+    categoricals and lists, with its rows, columns and values, and no metadata at all."""
+    frame, expected_types = generated
+    table = to_frame(frame, "edges").table
+    back = round_trip(table)
+    assert frame.height == back.num_rows  # type: ignore[attr-defined]
+    assert list(expected_types) == back.column_names
+    assert expected_types == {f.name: f.type for f in back.schema}
+    assert [] == [f.name for f in back.schema if has_view_type(f.type)]
+    assert back.schema.metadata is None
+    assert [] == [f.name for f in back.schema if f.metadata]
+    assert frame.to_dicts() == back.to_pylist()  # type: ignore[attr-defined]
+
+
+def test_pandas_index_is_never_uploaded() -> None:
+    """A named, non-default index is dropped (``preserve_index=False``)."""
+    df = pd.DataFrame({"s": ["a"], "d": ["b"]}, index=pd.Index([7], name="idx"))
+    assert ["s", "d"] == to_frame(df, "edges").table.column_names
+
+
+def test_ipc_body_is_exact_size() -> None:
+    """``to_ipc_file`` allocates exactly the body's size (one body of memory, no growth)."""
+    table = pa.table({"a": np.arange(1000), "b": np.arange(1000).astype(str)})
+    body = to_ipc_file(table)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
+    assert sink.getvalue().size == body.size
+    assert sink.getvalue().to_pybytes() == body.to_pybytes()
+
+
+def test_chunking_and_nan_do_not_change_equality_or_digest() -> None:
+    """Equal tables compare equal and digest equally whatever their chunking, and a NaN
+    equals a NaN (Arrow's own ``equals`` says NaN != NaN)."""
+    t = pa.table({"s": ["a", "b", "c"], "d": ["b", "c", "a"], "x": [1.0, float("nan"), None]})
+    split = pa.concat_tables([t.slice(0, 1), t.slice(1)])
+    rebuilt = pa.table({"s": ["a", "b", "c"], "d": ["b", "c", "a"], "x": [1.0, float("nan"), None]})
+    assert tables_equal(t, split)
+    assert tables_equal(t, rebuilt)
+    assert table_digest(t) == table_digest(split) == table_digest(rebuilt)
+    other = pa.table({"s": ["a", "b", "c"], "d": ["b", "c", "a"], "x": [1.0, 2.0, None]})
+    assert not tables_equal(t, other)
+    assert table_digest(t) != table_digest(other)
+    plans = [graphistry.edges(x, "s", "d").plan() for x in (t, split, rebuilt)]
+    assert plans[0] == plans[1] == plans[2]
+    results = {DryRunClient().run(p) for p in plans}
+    assert 1 == len(results)
+
+
+# -- mutation safety -----------------------------------------------------------------------
+
+
+def user_frame(rows: int) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "s": [f"n{i}" for i in range(rows)],
+            "d": [f"n{(i + 1) % rows}" for i in range(rows)],
+            "w": np.arange(rows, dtype="float64"),
+            "k": np.arange(rows, dtype="int64"),
+        }
+    )
+
+
+@given(st.integers(1, 20), st.lists(mutations(), min_size=1, max_size=4))
+def test_mutating_the_dataframe_after_binding_changes_nothing(rows: int, changes: list) -> None:
+    """After ``edges(df)``, mutating ``df`` in place (loc, iloc, setitem, +=, inplace
+    fillna/sort/drop/rename/update/replace) leaves the plottable's table, its plan and its
+    dry-run result exactly as they were before."""
+    df = user_frame(rows)
+    pristine = df.copy(deep=True)
+    g = graphistry.edges(df, "s", "d")
+    expected_table = pa.Table.from_pandas(pristine, preserve_index=False).replace_schema_metadata(None)
+    expected_plan = graphistry.edges(pristine, "s", "d").plan()
+    expected_result = DryRunClient().run(expected_plan)
+    for change in changes:
+        try:
+            change(df)
+        except KeyError:
+            pass  # a column an earlier mutation dropped or renamed
+    assert tables_equal(expected_table, g.edges_table)
+    assert expected_plan == g.plan()
+    assert expected_result == DryRunClient().run(g.plan())
+
+
+def test_mutating_nodes_after_binding_changes_nothing() -> None:
+    """The same guard protects the nodes table."""
+    edges = user_frame(3)
+    nodes = pd.DataFrame({"n": ["n0", "n1", "n2"], "v": [1.0, 2.0, 3.0]})
+    g = graphistry.edges(edges, "s", "d").nodes(nodes, "n")
+    before = g.plan()
+    nodes.loc[0, "v"] = 99.0
+    nodes.iloc[1, 0] = "zz"
+    nodes["v"] *= 2
+    assert [1.0, 2.0, 3.0] == g.nodes_table.column("v").to_pylist()
+    assert ["n0", "n1", "n2"] == g.nodes_table.column("n").to_pylist()
+    assert before == g.plan()
+
+
+def test_numeric_columns_bind_without_copying() -> None:
+    """Convert-at-bind is zero-copy for numeric columns: the Arrow buffer is the pandas
+    buffer (the guard, not a copy, is what keeps it immutable)."""
+    df = user_frame(1000)
+    table = graphistry.edges(df, "s", "d").edges_table
+    arrow_address = table.column("w").chunks[0].buffers()[1].address
+    assert df["w"].to_numpy().__array_interface__["data"][0] == arrow_address
+
+
+def test_polars_frame_mutation_after_binding_changes_nothing() -> None:
+    """A polars frame mutated in place after binding leaves the bound table unchanged."""
+    import polars as pl
+
+    frame = pl.DataFrame({"s": ["a", "b"], "d": ["b", "a"], "w": [1.0, 2.0]})
+    g = graphistry.edges(frame, "s", "d")
+    frame[0, "w"] = 50.0
+    frame.insert_column(0, pl.Series("z", [1, 2]))
+    assert [1.0, 2.0] == g.edges_table.column("w").to_pylist()
+    assert ["s", "d", "w"] == g.edges_table.column_names
