@@ -106,6 +106,11 @@ def main(argv: Sequence[str], prog: str = "python -m graphistry_fp serve") -> in
         return 1
     try:
         print(f"graphistry_fp server listening on {server.url}", flush=True)
+        for spec in args.user:
+            name, _, rest = spec.partition(":")
+            orgs = rest.partition(":")[2]
+            print(f"  user {name}: orgs {orgs or '-'} (+ personal org {name})", file=sys.stderr)
+        print(f"  data dir: {server.data_dir}  (Ctrl-C stops)", file=sys.stderr, flush=True)
         while not stop.wait(0.5):
             pass
     finally:

@@ -129,24 +129,32 @@ class ControlMiddleware:
             return
         # Handlers write the authenticated user here; the log reads it back.
         state: dict[str, Any] = scope.setdefault("state", {})
-        status: list[int | None] = [None]
+        recorded = False
+
+        def record(status: int | None) -> None:
+            nonlocal recorded
+            recorded = True
+            self.controls.record(
+                RequestRecord(
+                    method=scope["method"],
+                    path=scope["path"],
+                    status=status,
+                    username=state.get("username"),
+                )
+            )
 
         async def logged_send(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                status[0] = int(message["status"])
+            # Log before the first byte leaves: a client that has seen the reply can rely
+            # on finding it in the log.
+            if message["type"] == "http.response.start" and not recorded:
+                record(int(message["status"]))
             await send(message)
 
         try:
             await self._handle(scope, receive, send, logged_send)
         finally:
-            self.controls.record(
-                RequestRecord(
-                    method=scope["method"],
-                    path=scope["path"],
-                    status=status[0],
-                    username=state.get("username"),
-                )
-            )
+            if not recorded:
+                record(None)
 
     async def _handle(self, scope: Scope, receive: Receive, send: Send, logged: Send) -> None:
         controls = self.controls

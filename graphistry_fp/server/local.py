@@ -206,7 +206,11 @@ class LocalServer:
     # -- knobs -------------------------------------------------------------------------
     @property
     def token_ttl(self) -> int:
-        """Lifetime in seconds of tokens issued from now on (settable at runtime)."""
+        """Lifetime in seconds of tokens issued from now on (settable at runtime).
+
+        Zero or negative values issue tokens that are already expired, which lets a test
+        exercise expiry without sleeping.
+        """
         return self._ctx.issuer.ttl_s if self._ctx is not None else self._token_ttl
 
     @token_ttl.setter
@@ -297,7 +301,7 @@ class LocalServer:
 
     def request_log(self) -> list[RequestRecord]:
         """Every request answered so far (method, path, status, username), in the order
-        their replies completed (arrival order for sequential clients)."""
+        their replies started; an entry exists before its reply reaches the client."""
         return self._controls.request_log()
 
     def clear_request_log(self) -> None:

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .hashing import check_secret, hash_secret
+from .hashing import burn_time, check_secret, hash_secret
 from .records import DatasetRecord, FileRecord
 from .specs import KeySpec, UserSpec
 
@@ -138,12 +138,18 @@ class Store:
     def check_password(self, name: str, password: str) -> bool:
         """True when ``password`` is ``name``'s password."""
         row = self._one("SELECT password_hash FROM users WHERE name=?", name)
-        return row is not None and check_secret(password, row[0])
+        if row is None:
+            burn_time(password)
+            return False
+        return check_secret(password, row[0])
 
     def check_key(self, key_id: str, secret: str) -> str | None:
         """The owner of personal key ``key_id`` when ``secret`` matches, else None."""
         row = self._one("SELECT username, secret_hash FROM personal_keys WHERE key_id=?", key_id)
-        return row[0] if row is not None and check_secret(secret, row[1]) else None
+        if row is None:
+            burn_time(secret)
+            return None
+        return str(row[0]) if check_secret(secret, row[1]) else None
 
     def org_exists(self, org: str) -> bool:
         """True when some user belongs to ``org``."""
