@@ -25,7 +25,7 @@ from .auth import bearer_claims
 from .bodies import json_body, object_field, string_field
 from .context import ServerContext, context
 from .errors import ApiError, detail
-from .records import DatasetRecord
+from .records import DatasetRecord, FileRecord
 from .tables import receive_arrow
 from .tokens import Claims
 
@@ -66,10 +66,12 @@ def owned_dataset(ctx: ServerContext, claims: Claims, dataset_id: str) -> Datase
     return record
 
 
-def _attach_files(
-    ctx: ServerContext, claims: Claims, dataset_id: str, body: dict[str, Any]
-) -> None:
-    """File mode: copy the referenced file-API files in as the dataset's tables."""
+def _referenced_files(
+    ctx: ServerContext, claims: Claims, body: dict[str, Any]
+) -> list[tuple[str, FileRecord]]:
+    """File mode: the ``edge_files`` / ``node_files`` of a create body, checked before the
+    dataset exists so a refused reference leaves nothing behind."""
+    found = []
     for kind in TABLE_KINDS:
         refs = body.get(f"{kind[:-1]}_files") or []
         if not isinstance(refs, list) or not refs:
@@ -80,13 +82,21 @@ def _attach_files(
             raise detail(400, f"File {ref!r} does not exist or holds no valid Arrow table.")
         if record.owner != claims.username:
             raise detail(403, f"File {ref!r} belongs to another user.")
+        found.append((kind, record))
+    return found
+
+
+def _attach_files(ctx: ServerContext, dataset_id: str, files: list[tuple[str, FileRecord]]) -> None:
+    """Take the files in as the dataset's tables (a hard link: uploads replace, never
+    rewrite, a file, so the dataset keeps the bytes it was created with)."""
+    for kind, record in files:
         dest = ctx.table_path(dataset_id, kind)
         dest.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(ctx.file_path(record.file_id), dest)
         except OSError:
             shutil.copyfile(ctx.file_path(record.file_id), dest)
-        ctx.store.set_table(dataset_id, kind, record.rows, record.owner)
+        ctx.store.set_table(dataset_id, kind, record.rows or 0, record.owner)
 
 
 async def create_dataset(request: Request) -> JSONResponse:
@@ -97,6 +107,7 @@ async def create_dataset(request: Request) -> JSONResponse:
         body = await json_body(request)
         org = member_org(ctx, claims, body)
         name = string_field(body, "name") or "Untitled"
+        files = _referenced_files(ctx, claims, body)
         dataset_id = ctx.store.create_dataset(
             owner=claims.username,
             org=org,
@@ -106,7 +117,7 @@ async def create_dataset(request: Request) -> JSONResponse:
             edge_encodings=object_field(body, "edge_encodings"),
             metadata=object_field(body, "metadata"),
         )
-        _attach_files(ctx, claims, dataset_id, body)
+        _attach_files(ctx, dataset_id, files)
     except ApiError as exc:
         raise _failed(exc) from exc
     return JSONResponse(
