@@ -36,6 +36,14 @@ from graphistry_fp.errors import (
 #: Uploads at least this big (Arrow bytes) get progress messages on stderr.
 PROGRESS_BYTES = 4 * 2**20
 
+_CREDENTIAL_FLAGS = {"username", "password", "personal_key_id", "personal_key_secret", "token"}
+_CREDENTIAL_VARIABLES = {
+    "GRAPHISTRY_USERNAME",
+    "GRAPHISTRY_PASSWORD",
+    "GRAPHISTRY_PERSONAL_KEY_ID",
+    "GRAPHISTRY_PERSONAL_KEY_SECRET",
+    "GRAPHISTRY_API_TOKEN",
+}
 _PARQUET = (".parquet", ".pq", ".parq")
 _COMPRESSED = (".gz", ".bz2", ".zst", ".lz4")
 
@@ -184,7 +192,11 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
 
 
 def make_client(args: argparse.Namespace, environ: Mapping[str, str]) -> graphistry.Client:
-    """The client of the flags, filled in from ``environ`` (flags win). Raises ConfigError."""
+    """The client of the flags, filled in from ``environ``. Raises ConfigError.
+
+    Each flag wins over its variable; any credential flag replaces every credential
+    variable (so ``--token`` is used even when ``GRAPHISTRY_USERNAME`` is set).
+    """
     overrides = {
         "username": args.username,
         "password": args.password,
@@ -196,6 +208,10 @@ def make_client(args: argparse.Namespace, environ: Mapping[str, str]) -> graphis
         "org_name": args.org,
     }
     given = {key: value for key, value in overrides.items() if value}
+    if given.keys() & _CREDENTIAL_FLAGS:
+        # Credentials on the command line replace the environment's, whatever their kind:
+        # a personal key given as flags must not lose to GRAPHISTRY_USERNAME/PASSWORD.
+        environ = {k: v for k, v in environ.items() if k not in _CREDENTIAL_VARIABLES}
     return graphistry.Client.from_env(environ, **given)
 
 

@@ -280,6 +280,7 @@
     this.gravity = 0.04;
     // Quadtree storage, reused every tick.
     this.cap = 0;
+    this.ticks = 0; this.tickMs = 0;
   }
   Layout.prototype.done = function () { return this.fixed || this.alpha < this.alphaMin; };
   Layout.prototype.reheat = function (a) { if (!this.fixed) this.alpha = Math.max(this.alpha, a); };
@@ -351,6 +352,16 @@
     return made;
   };
   Layout.prototype.tick = function () {
+    var started = performance.now();
+    this.step();
+    this.tickMs += performance.now() - started;
+    this.ticks++;
+    if (this.ticks % 20 === 0 || this.done()) {
+      body.setAttribute("data-tick-ms", (this.tickMs / this.ticks).toFixed(2));
+      body.setAttribute("data-ticks", String(this.ticks));
+    }
+  };
+  Layout.prototype.step = function () {
     var N = this.N, x = this.x, y = this.y, vx = this.vx, vy = this.vy, alpha = this.alpha, i;
     var m = this.model, E = m.E, src = m.src, dst = m.dst;
     // Links (springs).
