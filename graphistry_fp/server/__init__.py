@@ -14,6 +14,14 @@ Start it with ``python -m graphistry_fp serve --user alice:secret:acme`` or in P
 
 from __future__ import annotations
 
+try:
+    import starlette  # noqa: F401
+    import uvicorn  # noqa: F401
+except ImportError as exc:  # pragma: no cover - depends on the installed extras
+    raise ImportError(
+        "graphistry_fp.server needs the 'server' extra: pip install 'graphistry_fp[server]'"
+    ) from exc
+
 from .local import LocalServer
 from .records import DatasetRecord, FileRecord, RequestRecord
 
