@@ -248,6 +248,8 @@ def encodings(draw: st.DrawFn, column: str = "s") -> Step:
     return ("encode_edge_badge", (column, position), {"categorical_mapping": draw(categorical_mappings)})
 
 
+_emails = st.sampled_from(["a@b.org", "c@d.org", "e@f.org"])
+
 url_settings = st.dictionaries(
     st.sampled_from(sorted(URL_PARAMS - {"splashAfter"})),
     st.one_of(st.booleans(), st.integers(0, 100), st.text(alphabet="abc", max_size=3)),
@@ -273,7 +275,16 @@ def steps(draw: st.DrawFn) -> Step:
         method = draw(st.sampled_from(["style", "addStyle"]))
         return (method, (), {"bg": {"color": draw(st.sampled_from(["black", "white"]))}})
     mode = draw(st.sampled_from(["private", "organization", "public"]))
-    return ("privacy", (), {"mode": mode, "notify": draw(st.booleans())})
+    users = draw(
+        st.lists(
+            st.one_of(
+                _emails,
+                st.fixed_dictionaries({"email": _emails, "action": st.sampled_from(["10", "20"])}),
+            ),
+            max_size=2,
+        )
+    )
+    return ("privacy", (), {"mode": mode, "notify": draw(st.booleans()), "invited_users": users})
 
 
 chains = st.lists(steps(), max_size=6)

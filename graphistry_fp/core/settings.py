@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 import attrs
+from pyrsistent import freeze
 
 from ..errors import PlanError
 from .jsonvalue import to_json_value
@@ -131,7 +132,11 @@ def make_privacy(
     return Privacy(
         mode=mode,
         notify=bool(notify),
-        invited_users=tuple(to_json_value(list(invited_users or ()), "privacy invited_users")),
+        # frozen (dicts as pmaps), so plottables and plans holding them stay hashable
+        invited_users=tuple(
+            freeze(user)
+            for user in to_json_value(list(invited_users or ()), "privacy invited_users")
+        ),
         message=message or "",
         mode_action=mode_action,
     )

@@ -90,6 +90,11 @@ class UploadTable:
         )
 
 
+def _freeze_users(users: Any) -> tuple[Any, ...]:
+    """Invited users as a tuple of frozen values, so a ``Share`` stays hashable."""
+    return tuple(freeze(user) for user in users)
+
+
 @attrs.frozen
 class Share:
     """Set a dataset's sharing (``POST /api/v2/share/link/``, PROTOCOL.md 2.12)."""
@@ -97,7 +102,7 @@ class Share:
     dataset: Ref | str
     mode: str = "private"
     notify: bool = False
-    invited_users: tuple[Any, ...] = ()
+    invited_users: tuple[Any, ...] = attrs.field(default=(), converter=_freeze_users)
     mode_action: str = "20"
     message: str = ""
 

@@ -50,12 +50,14 @@ def test_a_chain_never_changes_an_earlier_plottable(df: pd.DataFrame, chain: lis
 @given(edge_frames(), chains)
 def test_equal_chains_give_equal_plans_and_results(df: pd.DataFrame, chain: list[Any]) -> None:
     """Two independent builds of the same chain (one from a deep copy of the frame) are
-    equal, plan equally, and dry-run to the same dataset id and URL."""
+    equal and hash equally, plan equally, and dry-run to the same dataset id and URL."""
     a = apply(graphistry.edges(df, "s", "d"), chain)[-1]
     b = apply(graphistry.edges(df.copy(deep=True), "s", "d"), chain)[-1]
     assert a == b
+    assert hash(a) == hash(b)
     plan_a, plan_b = a.plan(), b.plan()
     assert plan_a == plan_b
+    assert hash(plan_a) == hash(plan_b)
     assert str(plan_a) == str(plan_b)
     assert DryRunClient().run(plan_a) == DryRunClient().run(plan_b)
 

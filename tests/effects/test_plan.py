@@ -28,7 +28,12 @@ NODES = pd.DataFrame({"n": ["a", "b", "c"], "name": ["A", "B", "C"]})
 
 
 def full() -> graphistry.Plottable:
-    return graphistry.edges(EDGES, "s", "d").nodes(NODES, "n").name("Fraud ring").privacy(mode="public")
+    return (
+        graphistry.edges(EDGES, "s", "d")
+        .nodes(NODES, "n")
+        .name("Fraud ring")
+        .privacy(mode="public", invited_users=[{"email": "a@b.org", "action": "10"}])
+    )
 
 
 def test_str_is_a_short_summary() -> None:
@@ -79,7 +84,9 @@ def test_equality_and_hash() -> None:
     assert a != full().privacy(mode="private").plan()
     changed = EDGES.copy()
     changed.loc[0, "w"] = 9.0
-    assert a != graphistry.edges(changed, "s", "d").nodes(NODES, "n").name("Fraud ring").privacy(mode="public").plan()
+    assert a != graphistry.edges(changed, "s", "d").nodes(NODES, "n").name("Fraud ring").plan()
+    assert hash(full()) == hash(full())
+    assert {a, b} == {a}
 
 
 def test_plan_holds_no_secrets_and_no_client() -> None:
