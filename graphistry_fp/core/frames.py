@@ -170,7 +170,11 @@ def to_frame(data: object, what: str) -> Frame:
         try:
             table = pa.table(data)
         except _ARROW_ERRORS as exc:
-            raise PlanError(f"the {what} table cannot be read through Arrow: {exc}") from None
+            raise PlanError(
+                f"{what} must be a table with named columns; {type(data).__name__} could not "
+                f"be read as one through Arrow ({exc}). A single column (a Series) is not a "
+                "table: use series.to_frame() or pass the whole DataFrame"
+            ) from None
         _check_names(list(table.column_names), what)
         table = table.replace_schema_metadata(None)
         return Frame(_normalize_types(table, clear_field_metadata=True))

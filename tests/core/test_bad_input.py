@@ -40,6 +40,7 @@ CASES: list[tuple[str, Thunk, list[str]]] = [
     ("edges_string", lambda: graphistry.edges("edges.csv", "s", "d").plan(), ["edges", "str"]),
     ("edges_dict", lambda: graphistry.edges({"s": ["a"], "d": ["b"]}, "s", "d").plan(), ["edges", "dict"]),
     ("edges_none", lambda: graphistry.edges(None, "s", "d").plan(), ["edges", "NoneType"]),
+    ("edges_series", lambda: graphistry.edges(pd.Series(["a", "b"]), "s", "d"), ["edges", "Series", "to_frame"]),
     ("nodes_list", lambda: ok().nodes([1, 2], "n").plan(), ["nodes", "list"]),
     ("no_edges_at_all", lambda: graphistry.bind(source="s").plan(), ["edges"]),
     # -- empty tables
