@@ -171,7 +171,8 @@ def _body(g: Plottable, bindings: dict[str, str]) -> dict[str, Any]:
         "node_encodings": _encodings(g, bindings, "node"),
         "edge_encodings": _encodings(g, bindings, "edge"),
         "metadata": metadata,
-        "name": g.dataset_name,
+        # an empty name counts as none, as in pygraphistry (``name or ... or "Untitled ..."``)
+        "name": g.dataset_name or None,
         "description": g.dataset_description or "",
     }
     if body["name"] is None:

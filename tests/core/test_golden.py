@@ -53,8 +53,9 @@ def test_metadata_literal() -> None:
 
 
 def test_default_name_is_untitled_and_derived_from_the_plan() -> None:
-    """With no name, the plan names the dataset ``Untitled`` + 10 of [A-Z0-9], the same
-    for equal chains and different for a different chain."""
+    """With no name (or an empty one, as pygraphistry), the plan names the dataset
+    ``Untitled`` + 10 of [A-Z0-9], the same for equal chains and different for a different
+    chain."""
     from tests.core.golden_cases import EDGES
 
     a = graphistry.edges(EDGES, "s", "d").plan().name
@@ -63,6 +64,7 @@ def test_default_name_is_untitled_and_derived_from_the_plan() -> None:
     assert re.fullmatch(r"Untitled [A-Z0-9]{10}", a)
     assert a == b
     assert a != c
+    assert a == graphistry.edges(EDGES, "s", "d").name("").plan().name
 
 
 def test_simple_binding_forms_equal_bind() -> None:

@@ -14,9 +14,11 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given
 
 import graphistry_fp
 from tests.core.golden_cases import CASES, UNTITLED, Case
+from tests.strategies import apply, chains, edge_frames
 
 pygraphistry = pytest.importorskip("graphistry")
 
@@ -47,4 +49,22 @@ def test_same_encodings_as_pygraphistry(case: Case) -> None:
     assert normalized(their_style) == normalized(our_style)
     if case.name != UNTITLED:
         assert theirs.name == body["name"]
+    assert theirs.description == body["description"]
+
+
+@given(edge_frames(), chains)
+def test_generated_chains_match_pygraphistry(df: Any, chain: list[Any]) -> None:
+    """For generated chains (bindings, every edge encode_* family, names, settings, style,
+    privacy), pygraphistry's encodings, style, name and description equal ours."""
+    theirs = pygraphistry_upload(apply(pygraphistry.edges(df, "s", "d"), chain)[-1])
+    body = apply(graphistry_fp.edges(df, "s", "d"), chain)[-1].plan().create.json()
+    assert normalized(theirs.node_encodings) == normalized(body["node_encodings"])
+    assert normalized(theirs.edge_encodings) == normalized(body["edge_encodings"])
+    their_style = {k: v for k, v in theirs.metadata.items() if k not in _AGENT_KEYS}
+    our_style = {k: v for k, v in body["metadata"].items() if k not in _AGENT_KEYS}
+    assert normalized(their_style) == normalized(our_style)
+    if theirs.name != UNTITLED:
+        assert theirs.name == body["name"]
+    else:
+        assert body["name"].startswith("Untitled ")
     assert theirs.description == body["description"]
