@@ -174,3 +174,24 @@ def test_org_not_a_member_is_permission_denied(srv: LocalServer) -> None:
         with pytest.raises(PermissionDeniedError):
             client.switch_org("globex")
         assert "acme" == client.org_name  # a failed switch changes nothing
+
+
+def test_connection_reset_on_upload_is_retried(srv: LocalServer) -> None:
+    """A connection closed with no reply during an upload is retried (uploads are safe)."""
+    with user_client(srv) as client:
+        client.token()
+        srv.inject_fault(UPLOADS, reset=True, count=1)
+        result = client.run(full_plan())
+    record = srv.dataset(result.dataset_id)
+    assert (3, 4) == (record.edges_rows, record.nodes_rows)
+
+
+def test_connection_reset_on_create_is_not_retried(srv: LocalServer) -> None:
+    """A connection closed during create-dataset is a TransportError, sent once."""
+    with user_client(srv) as client:
+        client.token()
+        srv.clear_request_log()
+        srv.inject_fault(CREATE, reset=True, count=1, method="POST")
+        with pytest.raises(TransportError):
+            client.run(edges_plan())
+    assert 1 == requests_by_kind(srv)["create"]

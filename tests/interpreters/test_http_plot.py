@@ -153,3 +153,25 @@ def test_register_then_g_plot(srv: LocalServer) -> None:
     with user_client(srv) as client:
         url = client.g().edges(EDGES, "s", "d").plot(render=False)
     assert "dataset=" in str(url)
+
+
+def test_jwt_client_with_org_switches_once(srv: LocalServer) -> None:
+    """ClientJWT(token, org_name=...) posts one switch at first need, then plots there."""
+    with jwt_client(srv, org_name="shared") as client:
+        results = [client.run(edges_plan()) for _ in range(2)]
+    assert ["shared", "shared"] == [srv.dataset(r.dataset_id).org for r in results]
+    assert Counter({"switch": 1, "create": 2, "edges": 2}) == requests_by_kind(srv)
+
+
+def test_insecure_warns_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """certificate_validation=False warns once per process, not once per client."""
+    import warnings
+
+    from graphistry_fp.interpreters import transport
+
+    monkeypatch.setattr(transport, "_insecure_done", False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _ in range(3):
+            Client.from_env({"GRAPHISTRY_API_TOKEN": "t"}, certificate_validation=False).close()
+    assert 1 == len([w for w in caught if "certificate_validation=False" in str(w.message)])

@@ -1,7 +1,9 @@
 """Token lifecycle over real HTTP: refresh ahead of expiry, expiry, single flight, 401 replay.
 
 The server's token TTL is shortened per test (``srv.token_ttl``); tokens carry integer
-``iat``/``exp``, so the sleeps below leave a margin of a few hundred milliseconds.
+``iat``/``exp`` (truncated to the second), so each sleep lands at least 0.1 s inside the
+window it targets and about 2 s before the next one: 3.1 s into a 6 s token is inside the
+refresh margin (min(60, 3) s) and far from expiry.
 """
 
 from __future__ import annotations
@@ -20,11 +22,11 @@ from .conftest import edges_plan, jwt_client, requests_by_kind, settled_log, use
 
 
 def test_refresh_ahead_of_expiry(srv: LocalServer) -> None:
-    """With 4 s tokens, a run after 2.2 s refreshes once (less than half the lifetime left)."""
-    srv.token_ttl = 4
+    """With 6 s tokens, a run after 3.1 s refreshes once (less than half the lifetime left)."""
+    srv.token_ttl = 6
     with user_client(srv) as client:
         client.run(edges_plan())
-        time.sleep(2.2)
+        time.sleep(3.1)
         client.run(edges_plan())
         client.run(edges_plan())
     assert Counter({"login": 1, "refresh": 1, "create": 3, "edges": 3}) == requests_by_kind(srv)
@@ -32,9 +34,9 @@ def test_refresh_ahead_of_expiry(srv: LocalServer) -> None:
 
 def test_jwt_client_refreshes_ahead_of_expiry(srv: LocalServer) -> None:
     """A ClientJWT near expiry refreshes through the refresh endpoint, then plots."""
-    srv.token_ttl = 4
+    srv.token_ttl = 6
     with jwt_client(srv) as client:
-        time.sleep(2.2)
+        time.sleep(3.1)
         client.run(edges_plan())
     assert Counter({"refresh": 1, "create": 1, "edges": 1}) == requests_by_kind(srv)
 
@@ -105,10 +107,10 @@ def test_401_forever_is_no_loop(srv: LocalServer) -> None:
 
 def test_refresh_refused_falls_back_to_login(srv: LocalServer) -> None:
     """When the refresh endpoint refuses (401), a client with credentials logs in once."""
-    srv.token_ttl = 4
+    srv.token_ttl = 6
     with user_client(srv) as client:
         client.token()
-        time.sleep(2.2)
+        time.sleep(3.1)
         srv.clear_request_log()
         srv.inject_fault("/api/v2/auth/token/refresh", status=401, count=1)
         client.run(edges_plan())
