@@ -24,6 +24,11 @@ Walk = Generator[Stage, tuple[Any, ...], str]
 def _resolve(effect: Effect, results: dict[Ref, Any]) -> Effect:
     dataset = getattr(effect, "dataset", None)
     if isinstance(dataset, Ref):
+        if dataset not in results:
+            raise RuntimeError(
+                f"{type(effect).__name__} refers to {dataset.name!r}, which no earlier stage "
+                "of the plan produced"
+            )
         return attrs.evolve(effect, dataset=results[dataset])
     return effect
 
@@ -38,6 +43,11 @@ def walk(plan: PlotPlan) -> Walk:
             raise RuntimeError("a driver must send one result per effect of the stage")
         for effect, output in zip(resolved, outputs):
             if isinstance(effect, CreateDataset):
+                if not isinstance(output, str | int) or isinstance(output, bool) or output == "":
+                    raise RuntimeError(
+                        f"a driver must answer a create-dataset effect with the dataset id, "
+                        f"not {output!r}"
+                    )
                 results[DATASET] = str(output)
     if DATASET not in results:
         raise RuntimeError("the plan created no dataset")

@@ -113,3 +113,20 @@ def test_plan_steps_flatten_stages() -> None:
     """``plan.steps`` is every effect in stage order."""
     p = plan()
     assert [CreateDataset, UploadTable, UploadTable, Share] == [type(e) for e in p.steps]
+
+
+@pytest.mark.parametrize("answer", [None, "", True, object()])
+def test_create_must_answer_a_dataset_id(answer: Any) -> None:
+    """A driver answering a create step with no usable id (None, "", a bool, an object) is
+    an error, not a dataset called "None"."""
+    walker = walk(plan())
+    next(walker)
+    with pytest.raises(RuntimeError, match="dataset id"):
+        walker.send((answer,))
+
+
+def test_a_ref_to_an_unproduced_result_is_an_error() -> None:
+    """A step naming a result no earlier stage produced fails clearly (not a KeyError)."""
+    bad = PlotPlan(stages=((UploadTable(DATASET, "edges", TABLE),), (CreateDataset({"name": "x"}),)))
+    with pytest.raises(RuntimeError, match="no earlier stage"):
+        next(walk(bad))
