@@ -13,8 +13,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pandas as pd
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 import graphistry_fp
 from tests.core.golden_cases import CASES, UNTITLED, Case
@@ -68,3 +70,23 @@ def test_generated_chains_match_pygraphistry(df: Any, chain: list[Any]) -> None:
     else:
         assert body["name"].startswith("Untitled ")
     assert theirs.description == body["description"]
+
+
+_LABELISH = st.sampled_from(
+    ["name", "Name", "NAME", "title", "Title", "label", "LABEL", "nodetitle", "NodeLabel",
+     "my_name", "subtitle", "labels", "x", "value", "nodeid"]
+)  # fmt: skip
+
+
+@given(st.lists(_LABELISH, max_size=5, unique=True), st.sampled_from(["point_title", "point_label", None]))
+def test_automatic_title_matches_pygraphistry(extra: list[str], bound: str | None) -> None:
+    """For nodes with any mix of label-like columns (exact names in any case, substrings,
+    none), with or without point_title/point_label bound, the node bindings (the automatic
+    node_title of PROTOCOL.md 4.3) equal pygraphistry's."""
+    from tests.core.golden_cases import EDGES
+
+    nodes = pd.DataFrame({"n": ["a", "b", "c"], **{c: ["p", "q", "r"] for c in extra}})
+    bind = {bound: "n"} if bound else {}
+    theirs = pygraphistry_upload(pygraphistry.edges(EDGES, "s", "d").nodes(nodes, "n").bind(**bind))
+    ours = graphistry_fp.edges(EDGES, "s", "d").nodes(nodes, "n").bind(**bind).plan().create.json()
+    assert normalized(theirs.node_encodings) == normalized(ours["node_encodings"])
