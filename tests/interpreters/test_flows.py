@@ -197,3 +197,11 @@ def test_server_message_summarises_html_and_scrubs_tokens() -> None:
     jwtish = "eyJhbGciOiJIUzI1NiJ9.eyJ1c2VybmFtZSI6ImEifQ.sig"
     assert "<token>" in flows.server_message(reply(400, {"detail": f"bad {jwtish}"}))
     assert jwtish not in flows.server_message(reply(400, {"detail": f"bad {jwtish}"}))
+
+
+def test_redirect_is_protocol_error_naming_location() -> None:
+    """A redirect (http -> https, a moved server) is a ProtocolError naming where it points."""
+    response = Response(status=301, headers={"location": "https://hub.example/api-token-auth/"})
+    error = flows.error_for(response, "login")
+    assert isinstance(error, ProtocolError)
+    assert "https://hub.example/api-token-auth/" in str(error)

@@ -175,3 +175,23 @@ def test_insecure_warns_once(monkeypatch: pytest.MonkeyPatch) -> None:
         for _ in range(3):
             Client.from_env({"GRAPHISTRY_API_TOKEN": "t"}, certificate_validation=False).close()
     assert 1 == len([w for w in caught if "certificate_validation=False" in str(w.message)])
+
+
+def test_every_request_has_the_configured_timeout(
+    srv: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Login, switch, create, uploads and share all pass timeout=(connect, read)."""
+    import requests
+
+    timeouts: list[Any] = []
+    original = requests.Session.request
+
+    def spy(self: requests.Session, method: str, url: str, **kw: Any) -> Any:
+        timeouts.append(kw.get("timeout"))
+        return original(self, method, url, **kw)
+
+    monkeypatch.setattr(requests.Session, "request", spy)
+    plan = graphistry.edges(EDGES, "s", "d").nodes(NODES, "n").privacy().plan()
+    with user_client(srv, org_name="shared", timeout=(3, 7)) as client:
+        client.run(plan)
+    assert [(3.0, 7.0)] * 6 == timeouts
