@@ -4,9 +4,11 @@ Decision (measured, see README "Tables"): ``edges(df)`` / ``nodes(df)`` convert 
 ``pyarrow.Table`` once, when the table is bound. Numeric pandas columns convert zero-copy,
 so the table would share memory with the user's DataFrame and a later ``df.loc[0, "a"] = 1``
 would leak into an already-built plottable. Rather than copying every column (2x memory),
-we convert a *shallow copy* of the frame and keep that copy alive beside the table: under
-pandas' copy-on-write (always on in pandas 3, opt-in in pandas 2) any later write to the
-user's frame sees the extra reference and copies first, so our buffers never change. Where
+we convert a *shallow copy* of the frame and keep that copy alive as long as the table's
+buffers (each zero-copy buffer is re-wrapped to own a reference to it, so a plan or an
+``edges_table`` kept after its plottable is gone stays protected): under pandas'
+copy-on-write (always on in pandas 3, opt-in in pandas 2) any later write to the user's
+frame sees the extra reference and copies first, so our buffers never change. Where
 copy-on-write is off (pandas 2 default), we convert a deep copy instead.
 
 The upload body is the Arrow IPC *file* format (PROTOCOL.md 4.4). :func:`to_ipc_file`
@@ -142,6 +144,43 @@ def _copy_on_write_enabled() -> bool:
     return bool(pd.get_option("mode.copy_on_write") is True)
 
 
+def _pinned_array(array: pa.Array, guard: object) -> pa.Array:
+    """``array`` with its fixed-width buffers re-wrapped so that they keep ``guard`` alive.
+
+    Only fixed-width data (numbers, timestamps, categorical codes) is shared zero-copy with
+    the DataFrame; strings, lists and objects are converted into memory Arrow owns.
+    """
+    dtype = array.type
+    if pa.types.is_dictionary(dtype):
+        return pa.DictionaryArray.from_arrays(
+            _pinned_array(array.indices, guard),
+            _pinned_array(array.dictionary, guard),
+            ordered=dtype.ordered,
+            safe=False,
+        )
+    if not (pa.types.is_primitive(dtype) or pa.types.is_temporal(dtype)):
+        return array
+    buffers = [
+        None if b is None else pa.foreign_buffer(b.address, b.size, base=(b, guard))
+        for b in array.buffers()
+    ]
+    return pa.Array.from_buffers(dtype, len(array), buffers, array.null_count, array.offset)
+
+
+def _pin(table: pa.Table, guard: object) -> pa.Table:
+    """Tie ``guard``'s lifetime to ``table``'s buffers (zero-copy).
+
+    The guard must outlive every Arrow buffer that shares memory with the user's frame,
+    not just the plottable: a plan, or ``g.edges_table``, may be kept after the plottable
+    that made it is gone, and a write to the frame then must still copy first.
+    """
+    columns = [
+        pa.chunked_array([_pinned_array(chunk, guard) for chunk in column.chunks], column.type)
+        for column in table.columns
+    ]
+    return pa.Table.from_arrays(columns, schema=table.schema)
+
+
 def _from_pandas(df: pd.DataFrame, what: str) -> Frame:
     _check_names(list(df.columns), what)
     guard: pd.DataFrame | None = df.copy(deep=False) if _copy_on_write_enabled() else None
@@ -150,7 +189,10 @@ def _from_pandas(df: pd.DataFrame, what: str) -> Frame:
         table = pa.Table.from_pandas(source, preserve_index=False)
     except _ARROW_ERRORS as exc:
         raise _convert_column_error(df, what, exc) from None
-    return Frame(_normalize_types(table.replace_schema_metadata(None), clear_field_metadata=True), guard)
+    table = _normalize_types(table.replace_schema_metadata(None), clear_field_metadata=True)
+    if guard is not None:
+        table = _pin(table, guard)
+    return Frame(table, guard)
 
 
 def to_frame(data: object, what: str) -> Frame:

@@ -4,6 +4,8 @@ the IPC *file* format; bound tables are safe against later mutation of the user'
 
 from __future__ import annotations
 
+import gc
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -130,25 +132,61 @@ def user_frame(rows: int) -> pd.DataFrame:
     )
 
 
-@given(st.integers(1, 20), st.lists(mutations(), min_size=1, max_size=4))
-def test_mutating_the_dataframe_after_binding_changes_nothing(rows: int, changes: list) -> None:
+@given(st.integers(1, 20), st.lists(mutations(), min_size=1, max_size=4), st.booleans())
+def test_mutating_the_dataframe_after_binding_changes_nothing(
+    rows: int, changes: list, drop_plottable: bool
+) -> None:
     """After ``edges(df)``, mutating ``df`` in place (loc, iloc, setitem, +=, inplace
     fillna/sort/drop/rename/update/replace) leaves the plottable's table, its plan and its
-    dry-run result exactly as they were before."""
+    dry-run result exactly as they were before; also when only the plan and the table were
+    kept and the plottable itself is gone."""
     df = user_frame(rows)
     pristine = df.copy(deep=True)
     g = graphistry.edges(df, "s", "d")
+    plan, table = g.plan(), g.edges_table
     expected_table = pa.Table.from_pandas(pristine, preserve_index=False).replace_schema_metadata(None)
     expected_plan = graphistry.edges(pristine, "s", "d").plan()
     expected_result = DryRunClient().run(expected_plan)
+    if drop_plottable:
+        del g
+        gc.collect()
     for change in changes:
         try:
             change(df)
         except KeyError:
             pass  # a column an earlier mutation dropped or renamed
-    assert tables_equal(expected_table, g.edges_table)
-    assert expected_plan == g.plan()
-    assert expected_result == DryRunClient().run(g.plan())
+    assert tables_equal(expected_table, table)
+    assert expected_plan == plan
+    assert expected_result == DryRunClient().run(plan)
+    if not drop_plottable:
+        assert tables_equal(expected_table, g.edges_table)
+        assert expected_plan == g.plan()
+
+
+def test_a_plan_outlives_its_plottable_safely() -> None:
+    """A plan kept after its plottable is collected still holds the values bound: the
+    copy-on-write guard lives as long as the Arrow buffers, not as long as the plottable."""
+    df = pd.DataFrame(
+        {
+            "s": ["a", "b"],
+            "d": ["b", "a"],
+            "w": [1.0, 2.0],
+            "c": pd.Categorical([1, 2]),
+            "t": pd.to_datetime(["2020-01-01", None]),
+            "i": pd.array([1, None], dtype="Int64"),
+        }
+    )
+    expected = graphistry.edges(df.copy(deep=True), "s", "d").plan()
+    plan = graphistry.edges(df, "s", "d").plan()
+    table = graphistry.edges(df, "s", "d").edges_table
+    gc.collect()
+    df.loc[0, "w"] = 99.0
+    df.loc[0, "i"] = 5
+    df.loc[1, "t"] = pd.Timestamp("2001-01-01")
+    df["w"] += 1
+    assert expected == plan
+    assert [1.0, 2.0] == table.column("w").to_pylist()
+    assert [1, None] == table.column("i").to_pylist()
 
 
 def test_mutating_nodes_after_binding_changes_nothing() -> None:
