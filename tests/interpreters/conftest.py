@@ -82,10 +82,13 @@ def settled_log(srv: LocalServer) -> list[Any]:
     return log
 
 
-def requests_by_kind(srv: LocalServer) -> Counter[str]:
-    """The server's request log, counted by kind (login, refresh, switch, create, ...)."""
+def requests_by_kind(srv: LocalServer, user: str | None = None) -> Counter[str]:
+    """The server's request log (of ``user``, if given), counted by kind (login, refresh,
+    switch, create, ...)."""
     kinds: Counter[str] = Counter()
     for record in settled_log(srv):
+        if user is not None and record.username != user:
+            continue
         path = record.path
         if path == "/api-token-auth/" or path == "/api/v2/auth/pkey/jwt/":
             kinds["login"] += 1

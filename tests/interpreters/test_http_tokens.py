@@ -22,23 +22,19 @@ from .conftest import edges_plan, jwt_client, requests_by_kind, settled_log, use
 
 
 def test_refresh_ahead_of_expiry(srv: LocalServer) -> None:
-    """With 6 s tokens, a run after 3.1 s refreshes once (less than half the lifetime left)."""
+    """With 6 s tokens, runs after 3.1 s refresh once (less than half the lifetime left):
+    a ClientUserPass (carol) and a ClientJWT (alice, through the refresh endpoint)."""
     srv.token_ttl = 6
-    with user_client(srv) as client:
-        client.run(edges_plan())
+    with jwt_client(srv) as alice, user_client(srv, "carol") as carol:
+        carol.run(edges_plan())
         time.sleep(3.1)
-        client.run(edges_plan())
-        client.run(edges_plan())
-    assert Counter({"login": 1, "refresh": 1, "create": 3, "edges": 3}) == requests_by_kind(srv)
-
-
-def test_jwt_client_refreshes_ahead_of_expiry(srv: LocalServer) -> None:
-    """A ClientJWT near expiry refreshes through the refresh endpoint, then plots."""
-    srv.token_ttl = 6
-    with jwt_client(srv) as client:
-        time.sleep(3.1)
-        client.run(edges_plan())
-    assert Counter({"refresh": 1, "create": 1, "edges": 1}) == requests_by_kind(srv)
+        for _ in range(2):
+            alice.run(edges_plan())
+            carol.run(edges_plan())
+    assert Counter({"refresh": 1, "create": 2, "edges": 2}) == requests_by_kind(srv, "alice")
+    assert Counter({"login": 1, "refresh": 1, "create": 3, "edges": 3}) == requests_by_kind(
+        srv, "carol"
+    )
 
 
 def test_fifty_threads_expired_token_one_login(srv: LocalServer) -> None:
