@@ -100,6 +100,20 @@ def _normalize_types(table: pa.Table, *, clear_field_metadata: bool = False) -> 
     return table.cast(schema)
 
 
+def _single_dictionaries(table: pa.Table) -> pa.Table:
+    """Give each dictionary column one dictionary shared by all its chunks.
+
+    The IPC *file* format (PROTOCOL.md 4.4) allows one dictionary per field, so a table
+    concatenated from frames with different categories could be planned but not uploaded;
+    unifying at bind time (indices are remapped, values unchanged) keeps that from failing
+    mid-upload, after the dataset was already created.
+    """
+    needs = any(
+        pa.types.is_dictionary(column.type) and column.num_chunks > 1 for column in table.columns
+    )
+    return table.unify_dictionaries() if needs else table
+
+
 def _check_names(names: list[Any], what: str) -> None:
     bad = [name for name in names if not isinstance(name, str)]
     if bad:
@@ -203,6 +217,12 @@ def to_frame(data: object, what: str) -> Frame:
             object exporting the Arrow C stream interface (polars, DuckDB relations).
         what: ``"edges"`` or ``"nodes"``, for messages.
     """
+    frame = _to_frame(data, what)
+    table = _single_dictionaries(frame.table)
+    return frame if table is frame.table else Frame(table, frame.guard)
+
+
+def _to_frame(data: object, what: str) -> Frame:
     if isinstance(data, pa.Table):
         _check_names(list(data.column_names), what)
         return Frame(_normalize_types(data))

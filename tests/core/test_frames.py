@@ -222,3 +222,18 @@ def test_polars_frame_mutation_after_binding_changes_nothing() -> None:
     frame.insert_column(0, pl.Series("z", [1, 2]))
     assert [1.0, 2.0] == g.edges_table.column("w").to_pylist()
     assert ["s", "d", "w"] == g.edges_table.column_names
+
+
+def test_chunks_with_different_dictionaries_can_be_uploaded() -> None:
+    """A table concatenated from frames with different categories (one dictionary per
+    chunk) is bound with one shared dictionary, so its IPC file body can be written: the
+    file format allows one dictionary per field, and failing there would happen mid-upload."""
+    parts = [
+        pa.table({"s": ["a"], "d": ["b"], "c": pa.array(["x"]).dictionary_encode()}),
+        pa.table({"s": ["b"], "d": ["a"], "c": pa.array(["y"]).dictionary_encode()}),
+    ]
+    table = pa.concat_tables(parts)
+    bound = graphistry.edges(table, "s", "d").edges_table
+    back = round_trip(bound)
+    assert table.to_pylist() == back.to_pylist()
+    assert table.schema == back.schema
