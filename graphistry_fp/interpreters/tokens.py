@@ -173,7 +173,7 @@ class TokenCache:
 
     def refresh(self) -> AuthState:
         """Refresh now (log in if never logged in or if the server refuses)."""
-        return self._exclusive(lambda state: False, self._renew)
+        return self._exclusive(lambda state: False, self._renew, share_failure=False)
 
     def switch(self, org_name: str) -> AuthState:
         """Make ``org_name`` the client's org: post the switch now (logging in if needed)."""
@@ -192,7 +192,7 @@ class TokenCache:
             self._org, self._switch_pending = org_name, False
             return AuthState.of(token, org_name, self._clock())
 
-        return self._exclusive(lambda state: False, op)
+        return self._exclusive(lambda state: False, op, share_failure=False)
 
     def _renew(self, state: AuthState | None, mode: str = "refresh") -> AuthState:
         """One renewal, run by the single flight (the caller holds ``_flight``)."""
@@ -220,13 +220,21 @@ class TokenCache:
         self,
         satisfied: Callable[[AuthState | None], bool],
         op: Callable[[AuthState | None], AuthState],
+        *,
+        share_failure: bool = True,
     ) -> AuthState:
+        """Run ``op`` as the single flight unless ``satisfied`` already holds.
+
+        A caller that waited behind a failed flight gets a copy of its error instead of
+        sending a request of its own (``share_failure``); explicit operations (refresh,
+        switch) always make their own attempt.
+        """
         seen = self._generation
         with self._flight:
             state = self._state
             if state is not None and satisfied(state):
                 return state
-            if self._generation != seen and self._failure is not None:
+            if share_failure and self._generation != seen and self._failure is not None:
                 # The flight we waited for failed: share its error, send no request.
                 raise copy.copy(self._failure)
             try:
