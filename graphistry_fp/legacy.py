@@ -83,7 +83,10 @@ def register(
         org_name, idp_name, is_sso_login: single sign-on when no other credential is given.
         api: must be 3, the only protocol version.
         **options: ``server``, ``protocol``, ``client_protocol_hostname``,
-            ``certificate_validation``, ``timeout``, ``max_retries``, ...
+            ``certificate_validation``, ``timeout``, ``max_retries``, ...; for single
+            sign-on also ``on_auth_url``, ``sso_timeout``, ``open_browser`` (see
+            :class:`~graphistry_fp.interpreters.sso.ClientSSO`): ``register()`` then blocks
+            until the user approves in the browser.
 
     Returns:
         The new global root client.

@@ -118,7 +118,9 @@ class Transport:
         """Close the connection pool."""
         self._session.close()
 
-    def _attempt(self, request: Request, bearer: str | None) -> requests.Response:
+    def _attempt(
+        self, request: Request, bearer: str | None, timeout: tuple[float, float]
+    ) -> requests.Response:
         headers = dict(request.headers)
         if bearer is not None:
             headers["Authorization"] = f"Bearer {bearer}"
@@ -134,25 +136,36 @@ class Transport:
             request.method,
             self._config.base_url + request.path,
             headers=headers,
-            timeout=self._config.timeout,
+            timeout=timeout,
             allow_redirects=False,
             **kwargs,
         )
 
-    def send(self, request: Request, bearer: str | None = None) -> Response:
+    def send(
+        self,
+        request: Request,
+        bearer: str | None = None,
+        *,
+        timeout: tuple[float, float] | None = None,
+    ) -> Response:
         """Perform ``request`` (retrying where safe) and return the final reply.
+
+        ``timeout`` (connect, read) replaces the configured one for this request: the SSO
+        poll loop caps it by the time left before its deadline.
 
         Raises:
             TransportError: no connection, or a timeout, after the retries.
         """
         if bearer is None:
             bearer = request.bearer
+        if timeout is None:
+            timeout = self._config.timeout
         attempts = 1 + (self._config.max_retries if request.idempotent else 0)
         for attempt in range(attempts):
             started = time.monotonic()
             last = attempt == attempts - 1
             try:
-                raw = self._attempt(request, bearer)
+                raw = self._attempt(request, bearer, timeout)
             except (requests.ConnectionError, requests.Timeout) as error:
                 elapsed = (time.monotonic() - started) * 1000
                 kind = "timed out" if isinstance(error, requests.Timeout) else "connection failed"
