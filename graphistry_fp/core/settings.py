@@ -116,7 +116,8 @@ def make_privacy(
     """Validate ``privacy(...)`` arguments.
 
     Raises:
-        PlanError: an unknown mode or mode_action, or invited users that are not a list.
+        PlanError: an unknown mode or mode_action, invited users that are not a list, a
+            ``notify`` that is not a bool, or a ``message`` that is not a str.
     """
     mode = "private" if mode is None else mode
     if mode not in PRIVACY_MODES:
@@ -127,6 +128,9 @@ def make_privacy(
         )
     if invited_users is not None and isinstance(invited_users, str | bytes | Mapping):
         raise PlanError("privacy invited_users takes a list of emails")
+    if notify is not None and not isinstance(notify, bool):
+        # bool("no") is True: refuse rather than e-mail invitees by accident
+        raise PlanError(f"privacy notify takes True or False, not {notify!r}")
     if message is not None and not isinstance(message, str):
         raise PlanError("privacy message takes a str")
     return Privacy(
