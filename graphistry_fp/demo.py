@@ -5,7 +5,7 @@ gives it two users in different orgs, builds one plottable per tenant from the b
 payments graph (``graphistry_fp/data/demo_*.csv``), runs both plans concurrently through
 one client per tenant, then prints each viewer URL and, read back from the server's own
 records, which user and org own which dataset. ``--serve`` keeps the server up so the URLs
-can be opened; ``--open`` opens the first one in a browser.
+can be opened; ``--open`` opens the first one in a browser and keeps the server up too.
 """
 
 from __future__ import annotations
@@ -193,7 +193,7 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
     parser.add_argument("--serve", action="store_true",
                         help="keep the server running (Ctrl-C stops it) so the URLs can be opened")  # fmt: skip
     parser.add_argument("--open", action="store_true",
-                        help="open the first viewer URL in a browser (implies nothing else)")  # fmt: skip
+                        help="open the first viewer URL in a browser (implies --serve)")  # fmt: skip
     parser.add_argument("--host", default="127.0.0.1",
                         help="interface to bind (default: %(default)s)")  # fmt: skip
     parser.add_argument("--port", type=int, default=0,
@@ -231,7 +231,7 @@ def main(argv: Sequence[str], prog: str = "python -m graphistry_fp demo") -> int
             return 1
         if args.open:
             webbrowser.open(plotted[0][1].url)
-        if args.serve:
+        if args.serve or args.open:
             logins = ", ".join(f"{t.username}/{t.password}" for t in TENANTS)
             print(f"\nServing at {server.url} (users {logins}); press Ctrl-C to stop.",
                   file=out, flush=True)  # fmt: skip

@@ -30,8 +30,8 @@ from .errors import detail
 from .records import DatasetRecord
 
 #: Rows sent per table; beyond this the payload says ``truncated`` (the viewer stays fluid).
-MAX_EDGES = 100_000
-MAX_NODES = 100_000
+MAX_EDGES = 30_000
+MAX_NODES = 30_000
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 _MEDIA_TYPES = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml"}
@@ -127,8 +127,9 @@ def dataset_payload(ctx: ServerContext, record: DatasetRecord) -> dict[str, Any]
 
     ``dataset`` (id, name, description, owner, org, row counts), ``node_encodings`` and
     ``edge_encodings`` as stored, ``edges`` and ``nodes`` as column lists capped at
-    :data:`MAX_EDGES` / :data:`MAX_NODES` rows. When no nodes table was uploaded, nodes
-    are derived from the edges' endpoints (one ``id`` column, ``nodes_derived`` true).
+    :data:`MAX_EDGES` / :data:`MAX_NODES` rows (``truncated`` and ``total`` say so). When
+    no nodes table was uploaded, nodes are derived from the endpoints of the edges sent
+    (one ``id`` column, ``nodes_derived`` true).
     """
     edge_bindings = record.edge_encodings.get("bindings") or {}
     source = str(edge_bindings.get("source", ""))
@@ -138,7 +139,9 @@ def dataset_payload(ctx: ServerContext, record: DatasetRecord) -> dict[str, Any]
     node_encodings = dict(record.node_encodings)
     derived = nodes is None
     if nodes is None:
-        nodes = _derived_nodes(edges, source, destination)
+        # From the edges that will be sent, so every derived node has an edge on the page.
+        shown = None if edges is None else edges.slice(0, MAX_EDGES)
+        nodes = _derived_nodes(shown, source, destination)
         node_encodings["bindings"] = {**(node_encodings.get("bindings") or {}), "node": "id"}
     return {
         "dataset": {

@@ -68,12 +68,16 @@ def test_tenants_plot_concurrently(graphistry_server_clean: LocalServer) -> None
 def test_demo_open_opens_the_first_url(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """``--open`` hands the first tenant's viewer URL to the browser."""
+    """``--open`` hands the first tenant's viewer URL to the browser, then keeps serving."""
     opened: list[Any] = []
+    served: list[int] = []
     monkeypatch.setattr("webbrowser.open", lambda url, *a, **k: opened.append(url))
+    monkeypatch.setattr(demo, "_wait_for_interrupt", lambda: served.append(get_status(opened[0])))
     assert 0 == demo.main(["--open"])
-    urls = check_output(capsys.readouterr().out)
-    assert [urls[0][2]] == opened
+    out = capsys.readouterr().out
+    urls = check_output(out)
+    assert ([urls[0][2]], [200]) == (opened, served)
+    assert "Serving at" in out
 
 
 def test_demo_serve_keeps_the_urls_alive_until_interrupted() -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 
 import pyarrow as pa
+import pytest
 
-from graphistry_fp.server import LocalServer
+from graphistry_fp.server import LocalServer, viewer
 
 from .helpers import get_json, get_status, get_text, plot
 
@@ -83,3 +84,18 @@ def test_static_files_served_and_nothing_else(graphistry_server: LocalServer) ->
         assert "http://" not in text and "https://" not in text  # nothing fetched from elsewhere
     for bad in ("nope.js", "..%2Fviewer.py", "%2E%2E%2Fapp.py", "viewer.py"):
         assert 404 == get_status(base + bad), bad
+
+
+def test_big_tables_are_capped(
+    graphistry_server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the caps the payload is truncated and says so; derived nodes follow the edges sent."""
+    monkeypatch.setattr(viewer, "MAX_EDGES", 3)
+    result = plot(graphistry_server, pa.table({"s": [1, 2, 3, 4, 5], "d": [2, 3, 4, 5, 6]}))
+    data = get_json(data_url(graphistry_server, result.dataset_id))
+    assert (3, 5, True) == (
+        data["edges"]["count"],
+        data["edges"]["total"],
+        data["edges"]["truncated"],
+    )
+    assert [1, 2, 3, 4] == data["nodes"]["columns"]["id"]

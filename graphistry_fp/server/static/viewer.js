@@ -264,7 +264,9 @@
     this.N = N; this.model = model;
     this.x = new Float64Array(N); this.y = new Float64Array(N);
     this.vx = new Float64Array(N); this.vy = new Float64Array(N);
-    this.alpha = 1; this.alphaMin = 0.002; this.alphaDecay = 1 - Math.pow(this.alphaMin, 1 / 320);
+    // About 320 ticks to cool down; fewer on big graphs, where each tick costs more.
+    var ticks = Math.round(Math.max(120, Math.min(320, 320 * 5000 / Math.max(1, N))));
+    this.alpha = 1; this.alphaMin = 0.002; this.alphaDecay = 1 - Math.pow(this.alphaMin, 1 / ticks);
     this.fixed = !!positions;
     var golden = Math.PI * (3 - Math.sqrt(5));
     for (i = 0; i < N; i++) {
@@ -382,7 +384,7 @@
       vx[s] += dx * (1 - b); vy[s] += dy * (1 - b);
     }
     // Repulsion, Barnes-Hut (theta 0.9).
-    var root = this.buildTree(), theta2 = 0.81, charge = this.charge * alpha, stack = this.stack || (this.stack = new Int32Array(4096));
+    var root = this.buildTree(), theta2 = N > 10000 ? 1.69 : 0.81, charge = this.charge * alpha, stack = this.stack || (this.stack = new Int32Array(4096));
     var qx = this.qcx, qy = this.qcy, qm = this.qm, qs = this.qs, qchild = this.qchild, qnode = this.qnode, qcount = this.qcount;
     for (i = 0; i < N; i++) {
       var xi = x[i], yi = y[i], fx = 0, fy = 0, top = 0;
@@ -489,7 +491,7 @@
       ctx.fillStyle = colr; ctx.beginPath();
       for (var j = 0; j < nodes.length; j++) {
         var v = nodes[j], r = model.radius[v];
-        if (r * k < 1.2) { ctx.rect(x[v] - r, y[v] - r, 2 * r, 2 * r); continue; }  // a dot
+        if (r * k < 1.2) { var d = Math.max(r, 0.9 / k); ctx.rect(x[v] - d, y[v] - d, 2 * d, 2 * d); continue; }  // a dot
         ctx.moveTo(x[v] + r, y[v]); ctx.arc(x[v], y[v], r, 0, 2 * Math.PI);
       }
       ctx.fill();
@@ -599,7 +601,10 @@
     document.getElementById("title").textContent = d.name;
     document.title = d.name + " - graphistry_fp";
     var stats = model.N + " nodes \u00B7 " + model.E + " edges \u00B7 owner " + d.owner + " \u00B7 org " + d.org_name;
-    if (data.edges.truncated || data.nodes.truncated) stats += " \u00B7 truncated (of " + data.edges.total + " edges)";
+    if (data.edges.truncated || data.nodes.truncated) {
+      stats += " \u00B7 showing the first " + data.edges.count + " of " + data.edges.total + " edges";
+      if (data.nodes.truncated) stats += " and " + data.nodes.count + " of " + data.nodes.total + " nodes";
+    }
     if (d.description) stats = d.description + " \u2014 " + stats;
     document.getElementById("stats").textContent = stats;
     message.hidden = true;
