@@ -99,11 +99,11 @@ def _validate(g: Plottable) -> dict[str, str]:
             )
     if nodes is not None and "node" not in bindings:
         raise PlanError("a nodes table is bound but no node id column: use .nodes(df, node='id')")
-    if nodes is None:
-        # Without a nodes table the server makes the nodes; a node id binding is harmless
-        # and not sent, but any other node binding would name a column that does not exist.
-        bindings.pop("node", None)
     for binding, column in sorted(bindings.items()):
+        if binding == "node" and nodes is None:
+            # Without a nodes table the server derives the nodes from the edges and names
+            # their id column after this binding; pygraphistry sends it, and so do we.
+            continue
         what = "nodes" if side_of(binding) == "node" else "edges"
         _require_column(nodes if what == "nodes" else edges, column, f"bind({binding}={column!r})", what)
     _check_ids(edges, bindings["source"], "source", "edges")

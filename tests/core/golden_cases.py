@@ -103,6 +103,12 @@ CASES = [
         {"bindings": EB},
     ),
     Case(
+        "node_binding_without_nodes_table_is_sent",
+        lambda m: _e(m).bind(node="s"),
+        {"bindings": {"node": "s"}},
+        {"bindings": EB},
+    ),
+    Case(
         "palette_categorical_on_nodes",
         lambda m: _en(m).encode_point_color("t", palette=["#000", "red"], as_categorical=True),
         {"bindings": NB, "complex": {"default": {"pointColorEncoding": {
