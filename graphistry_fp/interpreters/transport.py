@@ -37,7 +37,7 @@ from .flows import RETRY_STATUSES, Request, Response, scrub
 
 log = logging.getLogger("graphistry_fp.http")
 
-#: Connections kept per host: enough for many threads sharing one client.
+#: Connections per host: enough for many threads sharing one client (more wait their turn).
 POOL_MAXSIZE = 32
 BACKOFF_BASE_S = 0.25
 BACKOFF_CAP_S = 8.0
@@ -107,7 +107,13 @@ class Transport:
         self._config = config
         self._sleep = sleep
         session = requests.Session()
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=POOL_MAXSIZE, max_retries=0)
+        # pool_block: beyond POOL_MAXSIZE concurrent requests, threads wait for a pooled
+        # connection instead of opening throwaway ones (which urllib3 would discard with a
+        # "Connection pool is full" warning). A connection always returns to the pool:
+        # every reply body is read in full before send() returns.
+        adapter = HTTPAdapter(
+            pool_connections=4, pool_maxsize=POOL_MAXSIZE, max_retries=0, pool_block=True
+        )
         session.mount("http://", adapter)
         session.mount("https://", adapter)
         session.verify = config.certificate_validation
