@@ -132,7 +132,14 @@ def _check_names(names: list[Any], what: str) -> None:
         )
 
 
-_ARROW_ERRORS = (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, TypeError)
+# OverflowError: a Python int beyond 64 bits in an object column (pyarrow raises it bare).
+_ARROW_ERRORS = (
+    pa.ArrowInvalid,
+    pa.ArrowTypeError,
+    pa.ArrowNotImplementedError,
+    TypeError,
+    OverflowError,
+)
 
 
 def _convert_column_error(df: pd.DataFrame, what: str, cause: Exception) -> PlanError:
@@ -145,7 +152,8 @@ def _convert_column_error(df: pd.DataFrame, what: str, cause: Exception) -> Plan
             return PlanError(
                 f"column {name!r} of the {what} table cannot be converted to Arrow "
                 f"({type(exc).__name__}: {reason}). Mixed Python types, nested values of "
-                f"different shapes and complex numbers cannot be uploaded; convert the column "
+                f"different shapes, integers beyond 64 bits and complex numbers cannot be "
+                f"uploaded; convert the column "
                 f"first, e.g. df[{name!r}] = df[{name!r}].astype(str)"
             )
     reason = str(cause).splitlines()[0][:200]
