@@ -15,6 +15,7 @@ run fails rather than create, upload or share under another org.
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
 import uuid
@@ -145,6 +146,7 @@ class _Run:
         self.org_name = snapshot.org_name
         self._state = snapshot
         self._reauthenticated = False
+        self._reauth_error: GraphistryError | None = None
         self._lock = threading.Lock()
         self.dataset_id: str | None = None
 
@@ -152,17 +154,25 @@ class _Run:
         with self._lock:
             if self._state is not stale:  # another request of this run already did it
                 return self._state
+            if self._reauth_error is not None:
+                # Requests that got their 401 concurrently (edges and nodes) share the one
+                # re-authentication's failure, not a claim that a fresh token was refused.
+                raise copy.copy(self._reauth_error)
             if self._reauthenticated:
                 raise AuthenticationError(
                     "the server refused a freshly obtained token (401); check the user's access"
                 )
             self._reauthenticated = True
-            state = self.tokens.reauthenticate(stale)
-            if state.org_name != self.org_name:
-                raise AuthenticationError(
-                    "the token was refused (401) and the client switched org since this run "
-                    "began; run the plan again"
-                )
+            try:
+                state = self.tokens.reauthenticate(stale)
+                if state.org_name != self.org_name:
+                    raise AuthenticationError(
+                        "the token was refused (401) and the client switched org since this "
+                        "run began; run the plan again"
+                    )
+            except GraphistryError as error:
+                self._reauth_error = error
+                raise
             self._state = state
             return state
 
