@@ -27,8 +27,9 @@ from .transport import Transport, warn_insecure_once
 UPLOAD_WORKERS = 16
 
 
-def _required(value: object, what: str) -> str:
-    if not isinstance(value, str) or not value:
+def _required(value: object, what: str, *, blank_ok: bool = False) -> str:
+    """``value`` if it is a non-empty string (and not only spaces, unless ``blank_ok``)."""
+    if not isinstance(value, str) or not value or (not blank_ok and not value.strip()):
         raise ConfigError(f"{what} must be a non-empty string")
     return value
 
@@ -196,7 +197,7 @@ class ClientUserPass(_HttpClient):
         **options: Any,
     ) -> None:
         self._username = _required(username, "username")
-        secret = _required(password, "password")
+        secret = _required(password, "password", blank_ok=True)
 
         def login(org: str | None) -> Flow[Grant]:
             return password_login(self._username, secret, org)
@@ -237,7 +238,7 @@ class ClientAPIKey(_HttpClient):
         **options: Any,
     ) -> None:
         key_id = _required(personal_key_id, "personal_key_id")
-        secret = _required(personal_key_secret, "personal_key_secret")
+        secret = _required(personal_key_secret, "personal_key_secret", blank_ok=True)
 
         def login(org: str | None) -> Flow[Grant]:
             return personal_key_login(key_id, secret, org)

@@ -60,14 +60,48 @@ def _server(value: object) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ConfigError(f"server must be a non-empty 'host[:port]' string, got {value!r}")
     server = value.strip().rstrip("/")
+    if "@" in server:
+        # Not echoed: the text before '@' is a user name and password.
+        raise ConfigError(
+            "server must be 'host[:port]' without credentials ('user:password@' found); "
+            "pass credentials to the client (username=/password=, a personal key or a token)"
+        )
     if "://" in server or server.startswith("//"):
         raise ConfigError(
             f"server must be 'host[:port]' without a scheme, got {value!r}: pass the scheme "
             "as protocol='http' or protocol='https'"
         )
-    if any(c.isspace() for c in server) or not server:
+    if any(c.isspace() for c in server) or not server or "?" in server or "#" in server:
         raise ConfigError(f"server must be 'host[:port]', got {value!r}")
+    _check_port(server.split("/", 1)[0], value)
     return server
+
+
+def _check_port(host_port: str, value: str) -> None:
+    """``host[:port]`` or ``[ipv6][:port]``: a port, if any, is a number 1-65535."""
+    if host_port.startswith("["):
+        host, _, rest = host_port.partition("]")
+        if not rest:
+            return
+        if not rest.startswith(":"):
+            raise ConfigError(f"server must be 'host[:port]', got {value!r}")
+        port = rest[1:]
+    elif host_port.count(":") > 1:
+        raise ConfigError(
+            f"server must be 'host[:port]', got {value!r}: write an IPv6 address in "
+            "brackets, e.g. '[::1]:8080'"
+        )
+    else:
+        host, _, port = host_port.partition(":")
+        if not host or (":" in host_port and not port):
+            raise ConfigError(f"server must be 'host[:port]', got {value!r}")
+        if ":" not in host_port:
+            return
+    if not (port.isascii() and port.isdigit() and 1 <= int(port) <= 65535):
+        raise ConfigError(
+            f"server must be 'host[:port]', got {value!r}: the port must be a number "
+            "from 1 to 65535"
+        )
 
 
 def _protocol(value: object) -> str:
@@ -102,10 +136,14 @@ def _max_retries(value: object) -> int:
 def _cph(value: object) -> str | None:
     if value is None:
         return None
-    if not isinstance(value, str) or not value.strip():
+    if (
+        not isinstance(value, str)
+        or not value.strip().lower().startswith(("http://", "https://"))
+        or len(value.strip().rstrip("/")) <= len("https://")
+    ):
         raise ConfigError(
-            f"client_protocol_hostname must be a base URL such as 'https://viz.example.com', "
-            f"got {value!r}"
+            f"client_protocol_hostname must be a base URL with a scheme, such as "
+            f"'https://viz.example.com', got {value!r}"
         )
     return value.strip().rstrip("/")
 
@@ -125,8 +163,9 @@ def make_config(
     """Validate the constructor arguments of a client.
 
     Raises:
-        ConfigError: a scheme inside ``server``, a bad protocol, a timeout that is not
-            positive, a negative ``max_retries``, or an option name no client knows.
+        ConfigError: a scheme, credentials (``user:pw@``) or a bad port inside ``server``,
+            a bad protocol, a timeout that is not positive, a negative ``max_retries``, a
+            ``client_protocol_hostname`` without a scheme, or an option name no client knows.
     """
     unknown = sorted(set(options) - set(OPTION_NAMES))
     if unknown:
