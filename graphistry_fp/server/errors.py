@@ -12,7 +12,7 @@ import logging
 from typing import Any
 
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
 _log = logging.getLogger(__name__)
@@ -66,6 +66,13 @@ async def _too_large(request: Request, exc: Exception) -> Response:
     return too_large_response(exc.limit)
 
 
+async def _client_gone(request: Request, exc: Exception) -> Response:
+    # The client hung up (its timeout, a reset) before its body arrived: nobody will read
+    # a reply, and it is not a server error (no traceback in the log). 499 as nginx logs it.
+    assert isinstance(exc, ClientDisconnect)
+    return Response(status_code=499)
+
+
 async def _server_error(request: Request, exc: Exception) -> Response:
     _log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return JSONResponse({"detail": "Internal server error."}, status_code=500)
@@ -75,5 +82,6 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     ApiError: _api_error,
     HTTPException: _http_error,
     BodyTooLarge: _too_large,
+    ClientDisconnect: _client_gone,
     Exception: _server_error,
 }
