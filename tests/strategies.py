@@ -350,3 +350,117 @@ def mutations() -> st.SearchStrategy[Callable[[pd.DataFrame], None]]:
     return st.sampled_from(
         [loc, iloc, setitem, new_column, fillna, sort, drop, rename, augmented, update, replace, values]
     )
+
+
+# -- hostile input (fuzzing: anything a user might pass, valid or not) ------------------
+
+#: any Python value a user might put in a cell or an argument: unbounded ints, NaN/inf,
+#: bytes, complex, nested containers, datetimes, None.
+hostile_values = st.recursive(
+    st.one_of(
+        st.none(), st.booleans(), st.integers(), st.floats(), _texts, st.binary(max_size=4),
+        st.complex_numbers(max_magnitude=10), _datetimes,
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.tuples(inner, inner),
+        st.dictionaries(st.one_of(_texts, st.integers(-3, 3)), inner, max_size=3),
+    ),
+    max_leaves=6,
+)  # fmt: skip
+
+#: a column's value strategy when all its cells are of one kind.
+_HOMOGENEOUS = st.sampled_from([
+    st.integers(), st.integers(2**63 - 2, 2**70), st.integers(-(2**70), -(2**63) + 2), st.floats(), _texts, st.binary(max_size=4),
+    st.complex_numbers(max_magnitude=10), _datetimes, st.lists(st.integers(), max_size=3),
+    st.dictionaries(_texts, st.integers(), max_size=2),
+])  # fmt: skip
+
+#: column names, including the id columns, non-strings and repeats.
+hostile_names = st.one_of(column_names, st.sampled_from(["s", "d", "n"]), st.integers(-2, 2))
+
+
+@st.composite
+def hostile_frames(draw: st.DrawFn) -> Any:
+    """A table-ish value: a generated pandas/Arrow/polars frame, a pandas frame of object
+    columns holding :data:`hostile_values` under :data:`hostile_names` (repeats allowed),
+    or something that is no table at all."""
+    kind = draw(st.sampled_from(["pandas", "arrow", "polars", "objects", "objects", "not_a_table"]))
+    if kind == "pandas":
+        return draw(pandas_frames())[0]
+    if kind == "arrow":
+        return draw(arrow_tables())
+    if kind == "polars":
+        return draw(polars_frames())[0]
+    if kind == "not_a_table":
+        return draw(st.one_of(hostile_values, st.just(pd.Series([1, 2]))))
+    rows = draw(st.integers(0, 4))
+    names = draw(st.lists(hostile_names, min_size=0, max_size=4))
+    columns = []
+    for _ in names:
+        # one kind of value per column too: mixed columns fail early, homogeneous ones
+        # reach Arrow's per-type conversion (ints beyond 64 bits, bytes, complex...)
+        values = draw(st.sampled_from([hostile_values, draw(_HOMOGENEOUS)]))
+        columns.append(pd.Series(draw(st.lists(values, min_size=rows, max_size=rows)), dtype=object))
+    frame = pd.concat(columns, axis=1) if columns else pd.DataFrame(index=range(rows))
+    frame.columns = names
+    return frame
+
+
+#: a column argument: usually a real id column, sometimes anything.
+hostile_columns = st.one_of(st.sampled_from(["s", "d", "n"]), hostile_names, hostile_values)
+
+_ENCODE_METHODS = (
+    "encode_point_color", "encode_edge_color", "encode_point_size", "encode_edge_size",
+    "encode_edge_weight", "encode_point_opacity", "encode_edge_opacity", "encode_point_icon",
+    "encode_edge_icon", "encode_point_badge", "encode_edge_badge", "encode_point_title",
+    "encode_point_label", "encode_edge_title", "encode_edge_label",
+)  # fmt: skip
+
+_ENCODE_KWARGS = {
+    "palette": st.one_of(palettes, hostile_values),
+    "as_categorical": st.one_of(st.booleans(), hostile_values),
+    "as_continuous": st.one_of(st.booleans(), hostile_values),
+    "categorical_mapping": st.one_of(categorical_mappings, hostile_values),
+    "default_mapping": hostile_values,
+    "continuous_binning": st.one_of(bins, hostile_values),
+    "comparator": st.one_of(st.sampled_from([None, "<", "<="]), hostile_values),
+    "for_default": st.one_of(st.booleans(), hostile_values),
+    "for_current": st.one_of(st.booleans(), hostile_values),
+    "position": st.one_of(st.sampled_from(BADGE_POSITIONS), hostile_values),
+    "color": hostile_values,
+}
+
+
+@st.composite
+def hostile_steps(draw: st.DrawFn) -> Step:
+    """One chaining step with arguments that may be anything: any encoding with any keyword
+    arguments, bindings naming any column, settings, style, privacy, nodes tables."""
+    kind = draw(st.sampled_from(["encode", "bind", "settings", "style", "privacy", "nodes", "name"]))
+    if kind == "encode":
+        import inspect
+
+        from graphistry_fp.core.plottable import Plottable
+
+        method = draw(st.sampled_from(_ENCODE_METHODS))
+        accepted = sorted(set(_ENCODE_KWARGS) & set(inspect.signature(getattr(Plottable, method)).parameters))
+        names = draw(st.lists(st.sampled_from(accepted), max_size=3, unique=True)) if accepted else []
+        kwargs = {name: draw(_ENCODE_KWARGS[name]) for name in names}
+        return (method, (draw(hostile_columns),), kwargs)
+    if kind == "bind":
+        names = st.one_of(binding_names, st.text(alphabet="abcdefg_", min_size=1, max_size=8))
+        return ("bind", (), draw(st.dictionaries(names, hostile_columns, max_size=3)))
+    if kind == "settings":
+        params = st.one_of(
+            url_settings, st.dictionaries(st.one_of(_texts, st.sampled_from(sorted(URL_PARAMS))),
+                                          hostile_values, max_size=2), hostile_values,
+        )  # fmt: skip
+        return ("settings", (), {"url_params": draw(params)})
+    if kind == "style":
+        return ("style", (), draw(st.dictionaries(st.sampled_from(["fg", "bg", "page", "logo"]),
+                                                  hostile_values, max_size=2)))  # fmt: skip
+    if kind == "privacy":
+        keys = st.sampled_from(["mode", "notify", "invited_users", "message", "mode_action"])
+        return ("privacy", (), draw(st.dictionaries(keys, hostile_values, max_size=3)))
+    if kind == "nodes":
+        return ("nodes", (draw(hostile_frames()), draw(hostile_columns)), {})
+    return (draw(st.sampled_from(["name", "description"])), (draw(hostile_values),), {})

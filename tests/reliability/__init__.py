@@ -1,0 +1,1 @@
+"""Reliability and security: races, faults, bad input, fuzzing, secrets (issue 8)."""
