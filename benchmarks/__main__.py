@@ -69,15 +69,25 @@ def _table(r: dict[str, Any]) -> list[str]:
         )
         rows += [
             ("1", f"multi-tenant: 8 tenants x 4 plots (10k edges + 1k nodes), 8 threads, "
-                  f"50 ms latency; median of {len(t['ratios'])} paired runs",
-             "wall time", fmt_s(w["ours"]),
-             f"per-tenant client(): {fmt_s(w['pyg client'])}; lock-and-register: {fmt_s(w['pyg lock'])}",
-             f"{t['ratio']:.2f}x (vs lock: {t['lock_ratio']:.2f}x)", "<= 0.45x", _met(t["ratio"] <= 0.45)),
-            ("1", "", "requests per plot (logins included)", f"{req['ours']:.2f}",
-             f"client(): {req['pyg client']:.2f}; lock: {req['pyg lock']:.2f}", "", "", ""),
-            ("1", "", "datasets with the right owner, org, uploaders", f"{ok['ours']}/{plots}",
-             f"client(): {ok['pyg client']}/{plots}; lock: {ok['pyg lock']}/{plots}{seed_txt}",
-             "", f"{plots}/{plots}", _met(ok["ours"] == plots)),
+                  f"50 ms latency; median of {len(t['ratios']['cold'])} paired runs",
+             "wall time, clients already logged in (a long-running app)", fmt_s(w["ours warm"]),
+             f"per-tenant client(): {fmt_s(w['pyg client warm'])}",
+             f"{t['ratio_warm']:.2f}x", "<= 0.45x", _met(t["ratio_warm"] <= 0.45)),
+            ("1", "", "wall time, cold: client creation + login inside the timing",
+             fmt_s(w["ours"]),
+             f"per-tenant client(): {fmt_s(w['pyg client'])}; lock-and-register: "
+             f"{fmt_s(w['pyg lock'])}",
+             f"{t['ratio']:.2f}x (vs lock: {t['lock_ratio']:.2f}x)", "<= 0.45x",
+             _met(t["ratio"] <= 0.45)),
+            ("1", "", "requests per plot: warm; cold (logins included)",
+             f"{req['ours warm']:.2f}; {req['ours']:.2f}",
+             f"client(): {req['pyg client warm']:.2f}; {req['pyg client']:.2f}; "
+             f"lock: {req['pyg lock']:.2f}", "", "", ""),
+            ("1", "", "datasets with the right owner, org, uploaders (worst run)",
+             f"{min(ok['ours'], ok['ours warm'])}/{plots}",
+             f"client(): {min(ok['pyg client'], ok['pyg client warm'])}/{plots}; "
+             f"lock: {ok['pyg lock']}/{plots}{seed_txt}",
+             "", f"{plots}/{plots}", _met(min(ok["ours"], ok["ours warm"]) == plots)),
         ]  # fmt: skip
     u = r.get("upload")
     if u:
@@ -176,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
                         f"lack TCP_NODELAY, so every reply on a reused connection waits for the "
                         f"client's delayed ACK (~40 ms). graphistry_fp reuses connections and "
                         f"pays this per request; pygraphistry opens a new connection per request "
-                        f"and does not. See the benchmark notes in the README."
+                        f"and does not."
                     )
                 _log("scenario 2: large upload")
                 results["upload"] = upload.paired(srv, 1_000_000, 100_000, reps, _log)
