@@ -36,6 +36,7 @@ from .interpreters.unconfigured import ClientUnconfigured
 
 if TYPE_CHECKING:
     from .interpreters.clients import ClientAPIKey, ClientJWT, ClientUserPass
+    from .interpreters.sso import ClientSSO
     from .legacy import register
 
 _LAZY = {

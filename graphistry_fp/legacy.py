@@ -9,7 +9,6 @@ plottables rooted explicitly elsewhere are unaffected, and it says so with a
 
 from __future__ import annotations
 
-import importlib
 import warnings
 from typing import Any
 
@@ -49,9 +48,9 @@ def _build(
 
         return ClientJWT(token, org_name=org_name, **options)
     if org_name is not None or idp_name is not None or is_sso_login:
-        sso = importlib.import_module("graphistry_fp.interpreters.sso")
-        client: Client = sso.ClientSSO(org_name=org_name, idp_name=idp_name, **options)
-        return client
+        from .interpreters.sso import ClientSSO
+
+        return ClientSSO(org_name=org_name, idp_name=idp_name, **options)
     raise ConfigError(
         "register() needs credentials: username= and password=, personal_key_id= and "
         "personal_key_secret=, token=, or org_name=/is_sso_login=True for single sign-on; "
