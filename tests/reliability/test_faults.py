@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 import attrs
+import pandas as pd
 import pytest
 
 import graphistry_fp as graphistry
@@ -355,3 +356,27 @@ def test_server_down_then_back_with_lost_state(tmp_path: Any) -> None:
     finally:
         client.close()
         second_server.stop()
+
+
+def test_reset_in_the_middle_of_a_large_body_is_retried(srv: LocalServer) -> None:
+    """A 24 MB edges body whose connection is cut while the client is still sending it
+    (reset after 50 ms): the upload is retried and the dataset is complete; cut on every
+    attempt: TransportError, the dataset left without edges, the client still usable."""
+    import numpy as np
+
+    rows = 1_000_000
+    big = pd.DataFrame({"s": np.arange(rows) % 1000, "d": np.arange(rows) % 777,
+                        "w": np.linspace(0, 1, rows)})  # fmt: skip
+    plan = graphistry.edges(big, "s", "d").plan()
+    client = user_client(srv, "alice", org_name="shared")
+    client.token()
+    srv.inject_fault(UPLOADS, reset=True, delay_s=0.05)
+    result = bounded(20, lambda: client.run(plan))
+    assert rows == srv.dataset(result.dataset_id).edges_rows
+    before = dataset_ids(srv)
+    srv.inject_fault(UPLOADS, reset=True, delay_s=0.05, count=3)
+    with pytest.raises(TransportError) as info:
+        bounded(20, lambda: client.run(plan))
+    assert BARE == residue_of(srv, before)
+    assert info.value.dataset_id in dataset_ids(srv) - before
+    assert bounded(20, lambda: client.run(plan)).dataset_id

@@ -416,3 +416,51 @@ def test_plottable_built_before_register_follows_the_register(srv: LocalServer) 
     found = [(srv.dataset(dataset_of(u)).owner, srv.dataset(dataset_of(u)).org)
              for u in (first, second, third)]  # fmt: skip
     assert expected == found
+
+
+def test_failed_register_and_failed_switch_change_nothing(srv: LocalServer) -> None:
+    """While threads plot, another thread keeps trying a legacy register() with a wrong
+    password and a switch into an org the user is not in: each fails with its typed error,
+    and changes nothing: every plot stays bob's, in the org it had."""
+    from graphistry_fp.errors import AuthenticationError, PermissionDeniedError
+
+    bob = user_client(srv, "bob", org_name="globex")
+    graphistry.register(client=bob)
+    before = dataset_ids(srv)
+    stop = threading.Event()
+    failures: list[str] = []
+    runs: list[str] = []
+    errors: list[BaseException] = []
+
+    def meddler() -> None:
+        while not stop.is_set():
+            try:
+                graphistry.register(username="alice", password="wrong", server=srv.server,
+                                    protocol="http")  # fmt: skip
+            except AuthenticationError:
+                failures.append("register")
+            try:
+                bob.switch_org("acme")
+            except PermissionDeniedError:
+                failures.append("switch")
+
+    def plotter() -> None:
+        try:
+            while not stop.is_set():
+                runs.append(dataset_of(graphistry.edges(EDGES, "s", "d").plot(render="url")))
+        except BaseException as error:  # surfaced below
+            errors.append(error)
+
+    threads = [threading.Thread(target=plotter) for _ in range(4)]
+    threads.append(threading.Thread(target=meddler))
+    for thread in threads:
+        thread.start()
+    time.sleep(1.5)
+    stop.set()
+    join_all(threads, 20.0)
+    assert [] == errors
+    assert {"register", "switch"} == set(failures)
+    assert bob is graphistry.client_root() and "globex" == bob.org_name
+    found = {(srv.dataset(d).owner, srv.dataset(d).org) for d in runs}
+    assert {("bob", "globex")} == found
+    assert set(runs) == dataset_ids(srv) - before
