@@ -7,12 +7,51 @@ for the user but never sent, as pygraphistry does.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Literal
 
 from ..errors import PlanError
 
 Side = Literal["edge", "node"]
+
+class FrozenMap(Mapping[str, str]):
+    """An immutable, hashable ``{binding: column}`` map.
+
+    Chaining merges a few bindings per step; a plain dict underneath makes that merge one
+    C-level copy (~0.5 us) where a persistent map's ``update`` costs ~5 us.
+    """
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Mapping[str, str] | None = None) -> None:
+        self._items: dict[str, str] = dict(items or {})
+
+    def merged(self, changes: Mapping[str, str]) -> FrozenMap:
+        """A new map with ``changes`` applied; ``self`` when they change nothing."""
+        if all(self._items.get(k) == v for k, v in changes.items()):
+            return self
+        return FrozenMap({**self._items, **changes})
+
+    def __getitem__(self, key: str) -> str:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, FrozenMap):
+            return self._items == other._items
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._items.items()))
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._items!r})"
+
 
 #: binding name -> JSON key, for bindings sent in ``edge_encodings.bindings``.
 EDGE_BINDINGS: Mapping[str, str] = {
