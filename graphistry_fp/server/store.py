@@ -69,6 +69,11 @@ class Store:
         self._lock = threading.RLock()
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         with self._lock:
+            # Commits run on the event loop: WAL with synchronous=NORMAL makes one cost
+            # ~0.04 ms instead of ~0.7 ms (an fsync each). A crash of the server loses
+            # nothing; a power cut may lose the last transactions, fine for a local server.
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
 
     @contextmanager
