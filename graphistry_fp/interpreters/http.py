@@ -20,7 +20,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future
 from typing import Any
 
 from graphistry_fp._meta import USERTAG
@@ -77,12 +77,15 @@ def create_dataset(effect: CreateDataset, org_name: str | None) -> Flow[str]:
     return dataset_id
 
 
-def upload_table(effect: UploadTable, org_name: str | None) -> Flow[None]:
-    """``POST /api/v2/upload/datasets/<id>/<kind>/arrow`` with the Arrow file, no Content-Type."""
+def upload_table(effect: UploadTable, org_name: str | None, body: Any = None) -> Flow[None]:
+    """``POST /api/v2/upload/datasets/<id>/<kind>/arrow`` with the Arrow file, no Content-Type.
+
+    ``body`` is the table's IPC file when the run already made it (see ``_Run.prepare``).
+    """
     request = Request(
         "POST",
         f"/api/v2/upload/datasets/{effect.dataset}/{effect.kind}/arrow",
-        body=_ipc_file(effect),
+        body=_ipc_file(effect) if body is None else body,
         run_token=True,
         what=f"upload {effect.kind}",
     )
@@ -149,6 +152,16 @@ class _Run:
         self._reauth_error: GraphistryError | None = None
         self._lock = threading.Lock()
         self.dataset_id: str | None = None
+        self._bodies: dict[int, Future[Any]] = {}
+
+    def prepare(self, plan: PlotPlan, executor: Executor) -> None:
+        """Start writing the upload bodies now, so they are ready when the dataset exists.
+
+        Serialization then overlaps the create-dataset round trip instead of following it
+        (a 1M-row table takes tens of milliseconds to write).
+        """
+        for upload in plan.uploads():
+            self._bodies[id(upload.table)] = executor.submit(_ipc_file, upload)
 
     def _reauth(self, stale: AuthState) -> AuthState:
         with self._lock:
@@ -188,7 +201,11 @@ class _Run:
         return response
 
     def perform(self, effect: Effect) -> Any:
-        flow = PERFORMERS[type(effect)](effect, self.org_name)
+        if isinstance(effect, UploadTable) and id(effect.table) in self._bodies:
+            body = self._bodies[id(effect.table)].result()
+            flow: Flow[Any] = upload_table(effect, self.org_name, body)
+        else:
+            flow = PERFORMERS[type(effect)](effect, self.org_name)
         result = run_flow(flow, self.send)
         if isinstance(effect, CreateDataset):
             self.dataset_id = result
@@ -231,6 +248,7 @@ def run_plan(
     run: _Run | None = None
     try:
         run = _Run(config, transport, tokens)
+        run.prepare(plan, executor())
         current = run
         dataset_id = drive(plan, lambda stage: current.stage(stage, executor))
     except GraphistryError as error:
