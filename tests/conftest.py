@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -29,3 +30,26 @@ def _reset_global_root() -> Iterator[None]:
     _reset()
     yield
     _reset()
+
+
+@pytest.fixture
+def wire_tokens(monkeypatch: pytest.MonkeyPatch) -> Iterator[set[str]]:
+    """Every JWT seen in a request (headers, body) or a reply body during the test."""
+    import requests
+
+    from tests.helpers import JWT_RE
+
+    seen: set[str] = set()
+    original = requests.Session.send
+
+    def spy(self: requests.Session, prepared: requests.PreparedRequest, **kw: Any) -> Any:
+        seen.update(JWT_RE.findall(" ".join(f"{k}: {v}" for k, v in prepared.headers.items())))
+        body = prepared.body
+        if isinstance(body, bytes | str):
+            seen.update(JWT_RE.findall(body.decode("latin-1") if isinstance(body, bytes) else body))
+        response = original(self, prepared, **kw)
+        seen.update(JWT_RE.findall(response.text))
+        return response
+
+    monkeypatch.setattr(requests.Session, "send", spy)
+    yield seen

@@ -7,7 +7,6 @@ request log and token TTL around each test.
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -19,6 +18,7 @@ import graphistry_fp as graphistry
 from graphistry_fp.effects import PlotPlan
 from graphistry_fp.interpreters.clients import ClientAPIKey, ClientJWT, ClientUserPass
 from graphistry_fp.server import LocalServer
+from tests.helpers import settled_log
 
 EDGES = pd.DataFrame({"s": ["a", "b", "c"], "d": ["b", "c", "a"], "w": [1.0, 2.0, 3.0]})
 NODES = pd.DataFrame({"n": ["a", "b", "c", "d"], "label": ["A", "B", "C", "D"]})
@@ -63,23 +63,6 @@ def jwt_client(srv: LocalServer, **kwargs: Any) -> ClientJWT:
         token = other.token()
     srv.clear_request_log()
     return ClientJWT(token, server=srv.server, protocol="http", **kwargs)
-
-
-def settled_log(srv: LocalServer) -> list[Any]:
-    """The server's request log once it stops growing.
-
-    The server records a request after its reply is sent, so the last entry can lag the
-    client by a moment; wait (up to 2 s) until two reads 50 ms apart agree.
-    """
-    deadline = time.monotonic() + 2.0
-    log = srv.request_log()
-    while time.monotonic() < deadline:
-        time.sleep(0.05)
-        again = srv.request_log()
-        if len(again) == len(log):
-            return again
-        log = again
-    return log
 
 
 def requests_by_kind(srv: LocalServer, user: str | None = None) -> Counter[str]:

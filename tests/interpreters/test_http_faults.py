@@ -23,8 +23,9 @@ from graphistry_fp.errors import (
 )
 from graphistry_fp.interpreters.clients import ClientAPIKey, ClientUserPass
 from graphistry_fp.server import LocalServer
+from tests.helpers import settled_log
 
-from .conftest import edges_plan, full_plan, requests_by_kind, settled_log, user_client
+from .conftest import edges_plan, full_plan, requests_by_kind, user_client
 
 UPLOADS = "/api/v2/upload/datasets/ds"
 CREATE = "/api/v2/upload/datasets/"

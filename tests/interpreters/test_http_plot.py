@@ -14,6 +14,7 @@ import pytest
 import graphistry_fp as graphistry
 from graphistry_fp.interpreters.base import Client
 from graphistry_fp.server import LocalServer
+from tests.helpers import settled_log
 
 from .conftest import (
     EDGES,
@@ -23,7 +24,6 @@ from .conftest import (
     jwt_client,
     key_client,
     requests_by_kind,
-    settled_log,
     user_client,
 )
 

@@ -11,11 +11,9 @@ import json
 import logging
 import re
 import traceback
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import requests
 
 from graphistry_fp.errors import GraphistryError
 from graphistry_fp.interpreters.clients import ClientAPIKey, ClientJWT, ClientUserPass
@@ -26,25 +24,6 @@ from .conftest import edges_plan, full_plan
 PASSWORD = "alice-pw"
 KEY_SECRET = "alice-secret"
 TOKEN_RE = re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]+")
-
-
-@pytest.fixture
-def wire_tokens(monkeypatch: pytest.MonkeyPatch) -> Iterator[set[str]]:
-    """Every JWT seen in a request header/body or a reply body during the test."""
-    seen: set[str] = set()
-    original = requests.Session.send
-
-    def spy(self: requests.Session, prepared: requests.PreparedRequest, **kw: Any) -> Any:
-        seen.update(TOKEN_RE.findall(" ".join(f"{k}: {v}" for k, v in prepared.headers.items())))
-        if isinstance(prepared.body, (bytes, str)):
-            body = prepared.body.decode() if isinstance(prepared.body, bytes) else prepared.body
-            seen.update(TOKEN_RE.findall(body))
-        response = original(self, prepared, **kw)
-        seen.update(TOKEN_RE.findall(response.text))
-        return response
-
-    monkeypatch.setattr(requests.Session, "send", spy)
-    yield seen
 
 
 def texts_of_error(error: BaseException) -> list[str]:

@@ -17,8 +17,9 @@ import pytest
 from graphistry_fp.effects import PlotResult
 from graphistry_fp.errors import AuthenticationError
 from graphistry_fp.server import LocalServer
+from tests.helpers import settled_log
 
-from .conftest import edges_plan, jwt_client, requests_by_kind, settled_log, user_client
+from .conftest import edges_plan, jwt_client, requests_by_kind, user_client
 
 
 def test_refresh_ahead_of_expiry(srv: LocalServer) -> None:

@@ -118,19 +118,6 @@ def dataset_of(url: str) -> str:
     return parse_qs(urlparse(str(url)).query)["dataset"][0]
 
 
-def settled_log(srv: LocalServer) -> list[Any]:
-    """The request log once it stops growing (an entry can lag its reply by a moment)."""
-    deadline = time.monotonic() + 2.0
-    log = srv.request_log()
-    while time.monotonic() < deadline:
-        time.sleep(0.05)
-        again = srv.request_log()
-        if len(again) == len(log):
-            return again
-        log = again
-    return log
-
-
 def dataset_ids(srv: LocalServer) -> set[str]:
     """Every dataset id the server holds."""
     return {record.dataset_id for record in srv.datasets()}

@@ -39,6 +39,7 @@ from graphistry_fp.errors import (
 )
 from graphistry_fp.server import LocalServer
 from graphistry_fp.testing import TEST_PERSONAL_KEYS, TEST_USERS
+from tests.helpers import settled_log
 
 from .conftest import (
     CREATE,
@@ -51,7 +52,6 @@ from .conftest import (
     dataset_ids,
     full_plan,
     join_all,
-    settled_log,
     user_client,
 )
 

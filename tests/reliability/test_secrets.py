@@ -18,41 +18,22 @@ import re
 import time
 import traceback
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-import requests
 
 import graphistry_fp as graphistry
 from graphistry_fp import ClientAPIKey, ClientJWT, ClientUserPass, DryRunClient
 from graphistry_fp.errors import GraphistryError
 from graphistry_fp.interpreters.sso import ClientSSO
 from graphistry_fp.server import LocalServer
+from tests.helpers import settled_log
 
-from .conftest import CREATE, EDGES, NODES, SHARE, UPLOADS, bounded, settled_log
+from .conftest import CREATE, EDGES, NODES, SHARE, UPLOADS, bounded
 
 SECRETS = ("alice-pw", "bob-pw", "carol-pw", "dave-pw", "alice-secret", "carol-secret")
 JWT = re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]+")
-
-
-@pytest.fixture
-def wire_tokens(monkeypatch: pytest.MonkeyPatch) -> Iterator[set[str]]:
-    """Every JWT in a request (headers, body) or a reply body during the test."""
-    seen: set[str] = set()
-    original = requests.Session.send
-
-    def spy(self: requests.Session, prepared: requests.PreparedRequest, **kw: Any) -> Any:
-        seen.update(JWT.findall(" ".join(f"{k}: {v}" for k, v in prepared.headers.items())))
-        body = prepared.body
-        if isinstance(body, (bytes, str)):
-            seen.update(JWT.findall(body.decode("latin-1") if isinstance(body, bytes) else body))
-        response = original(self, prepared, **kw)
-        seen.update(JWT.findall(response.text))
-        return response
-
-    monkeypatch.setattr(requests.Session, "send", spy)
-    yield seen
 
 
 def error_texts(error: BaseException) -> list[str]:
