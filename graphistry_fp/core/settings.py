@@ -126,7 +126,10 @@ def make_privacy(
         raise PlanError(
             f"privacy mode_action must be '10' (view) or '20' (edit), not {mode_action!r}"
         )
-    if invited_users is not None and isinstance(invited_users, str | bytes | Mapping):
+    if invited_users is not None and (
+        isinstance(invited_users, str | bytes | Mapping)
+        or not isinstance(invited_users, Iterable)
+    ):
         raise PlanError("privacy invited_users takes a list of emails")
     if notify is not None and not isinstance(notify, bool):
         # bool("no") is True: refuse rather than e-mail invitees by accident

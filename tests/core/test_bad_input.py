@@ -119,6 +119,7 @@ CASES: list[tuple[str, Thunk, list[str]]] = [
     ("privacy_bad_mode_action", lambda: ok().privacy(mode_action="30"), ["'30'", "mode_action"]),
     ("privacy_notify_not_a_bool", lambda: ok().privacy(notify="no"), ["notify", "'no'"]),
     ("privacy_users_a_string", lambda: ok().privacy(invited_users="a@b.org"), ["invited_users"]),
+    ("privacy_users_a_bool", lambda: ok().privacy(invited_users=True), ["invited_users"]),
     ("name_not_a_string", lambda: ok().name(3), ["name", "int"]),
 ]  # fmt: skip
 
