@@ -21,7 +21,9 @@ from ..errors import PlanError
 from . import encodings as enc
 from .bindings import FrozenMap, check_bindings
 from .frames import Frame, to_frame
-from .roots import RootCell, Runner, resolve
+from .render import check_render
+from .render import render as render_result
+from .roots import Interpreter, RootCell, resolve
 from .settings import DEFAULT_URL_PARAMS, Privacy, make_privacy, merge_style, merge_url_params
 
 if TYPE_CHECKING:
@@ -73,7 +75,7 @@ class Plottable:
     # -- construction -------------------------------------------------------------------
 
     @classmethod
-    def rooted_at(cls, client: Runner) -> Plottable:
+    def rooted_at(cls, client: Interpreter) -> Plottable:
         """An empty plottable whose root cell holds ``client`` (``c.g()``, rule 3)."""
         return cls(root=RootCell(client, None))
 
@@ -465,13 +467,13 @@ class Plottable:
 
     # -- roots (DESIGN.md 4) ------------------------------------------------------------
 
-    def client(self, client: Runner) -> Plottable:
+    def client(self, client: Interpreter) -> Plottable:
         """A new plottable whose own root holds ``client`` (rule 3); ``self`` is unchanged."""
-        if not isinstance(client, Runner):
+        if not isinstance(client, Interpreter):
             raise TypeError(f"client() takes a client, not {type(client).__name__}")
         return attrs.evolve(self, root=RootCell(client, self.root))
 
-    def set_client(self, client: Runner) -> None:
+    def set_client(self, client: Interpreter) -> None:
         """Fill this plottable's own root with ``client`` (rule 4).
 
         Changes ``self`` and every plottable derived from it with no filled root in
@@ -504,8 +506,6 @@ class Plottable:
         ``str()`` is the URL); ``render="url"`` forces the string, ``render="browser"``
         also opens a browser. Nothing else ever opens a browser.
         """
-        from .._render import check_render, render_result
-
         check_render(render)
         result = self.get_client().run(self.plan())
         return render_result(result, render)

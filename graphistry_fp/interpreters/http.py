@@ -35,6 +35,7 @@ from graphistry_fp.effects import (
     drive,
     viewer_url,
 )
+from graphistry_fp.effects.tables import to_ipc_file
 from graphistry_fp.errors import AuthenticationError, GraphistryError, ProtocolError
 
 from .config import Config
@@ -45,8 +46,6 @@ from .transport import Transport
 
 def _ipc_file(effect: UploadTable) -> Any:
     """The Arrow IPC *file* body of an upload (PROTOCOL.md 4.4), as a ``pyarrow.Buffer``."""
-    from graphistry_fp.core.frames import to_ipc_file
-
     return to_ipc_file(effect.table)
 
 

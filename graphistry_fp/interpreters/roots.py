@@ -3,12 +3,16 @@
 All process-wide state lives in one private object behind a lock, reachable only through
 :func:`client_root`, :func:`register` (in ``graphistry_fp.legacy``) and :func:`_reset`,
 which the test suite's autouse fixture calls.
+
+Importing this module installs :func:`client_root` into ``graphistry_fp.core.roots`` as the
+last step of resolution: core never looks the global root up (DESIGN.md section 2).
 """
 
 from __future__ import annotations
 
 import threading
 
+from ..core.roots import forget_explicit_roots, install_global_root
 from .base import Client
 from .unconfigured import ClientUnconfigured
 
@@ -48,7 +52,12 @@ def client_root(client: Client | None = None) -> Client:
 
 def _reset() -> None:
     """Testing hook: back to ``ClientUnconfigured`` and no explicit roots seen."""
-    from ..core.roots import _forget_explicit_roots
-
     _ROOT.set(ClientUnconfigured())
-    _forget_explicit_roots()
+    forget_explicit_roots()
+
+
+def _installed_root() -> Client:
+    return _ROOT.get()
+
+
+install_global_root(_installed_root)
