@@ -24,10 +24,11 @@ from .frames import Frame, to_frame
 from .render import check_render
 from .render import render as render_result
 from .roots import Interpreter, RootCell, resolve
-from .settings import DEFAULT_URL_PARAMS, Privacy, make_privacy, merge_style, merge_url_params
+from .settings import DEFAULT_URL_PARAMS, make_privacy, merge_style, merge_url_params
 
 if TYPE_CHECKING:
-    from ..effects import PlotPlan
+    from ..effects import PlotPlan, Share
+
 
 def _str_or_none(value: object, what: str) -> str | None:
     if value is None or isinstance(value, str):
@@ -61,7 +62,7 @@ class Plottable(Encoders):
     dataset_description: str | None = None
     url_params: tuple[tuple[str, str], ...] = DEFAULT_URL_PARAMS
     style_settings: PMap[str, Any] = attrs.field(factory=pmap)
-    privacy_settings: Privacy | None = None
+    privacy_settings: Share | None = None  # the share effect, targeting DATASET
     root: RootCell = attrs.field(factory=RootCell, eq=False, hash=False)
 
     # -- construction -------------------------------------------------------------------

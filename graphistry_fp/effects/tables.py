@@ -54,7 +54,9 @@ def tables_equal(a: pa.Table, b: pa.Table) -> bool:
     return all(_columns_equal(a.column(i), b.column(i)) for i in range(a.num_columns))
 
 
-def _write_ipc(sink: Any, table: pa.Table, *, stream: bool, max_chunksize: int | None = None) -> None:
+def _write_ipc(
+    sink: Any, table: pa.Table, *, stream: bool, max_chunksize: int | None = None
+) -> None:
     opener = pa.ipc.new_stream if stream else pa.ipc.new_file
     with opener(sink, table.schema) as writer:
         writer.write_table(table, max_chunksize=max_chunksize)
