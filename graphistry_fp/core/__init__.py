@@ -10,6 +10,7 @@ from .roots import (
     current_using,
     explicit_roots_exist,
     install_global_root,
+    install_renderer,
     resolve,
     using,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "current_using",
     "explicit_roots_exist",
     "install_global_root",
+    "install_renderer",
     "resolve",
     "to_frame",
     "using",

@@ -9,22 +9,22 @@ of cells pointing towards where it started. ``p.client(c)`` starts a new cell ho
 
 :func:`resolve` walks from a cell towards the top and returns the first client found; if
 there is none, the innermost ``using(c)`` client of the current context (a ``ContextVar``,
-so per thread and per asyncio task); if none, the process-wide global root. The global root
-lives in ``graphistry_fp.interpreters`` (it holds a client); that layer *installs* a getter
-for it here when it is imported (:func:`install_global_root`); core never looks it up.
-Resolution always happens at call time, so later ``set_client``/``register`` calls are
-seen by plottables that already exist.
+so per thread and per asyncio task); if none, the process-wide global root.
 
-This module's process-wide state is one locked :class:`_Installed` object: what the layer
-above installed (the global-root getter, and the renderer ``plot()`` hands its result to,
-see ``core/render.py``) and whether any explicit root was ever made; one reset clears the flag.
+The global root is state (a client, and whether any explicit root was ever made, which the
+legacy ``register()`` warns about), so it lives, behind its lock, in
+``graphistry_fp.interpreters.roots``; that layer *installs* it here when it is imported
+(:func:`install_global_root`, typed by the :class:`GlobalRoot` protocol). Core never looks
+it up, and keeps no lock of its own: the two references the layer above installs (the
+global root, and the renderer ``plot()`` hands its result to, see ``core/render.py``) are
+written once, at import. Resolution always happens at call time, so later
+``set_client``/``register`` calls are seen by plottables that already exist.
 
 This module does no I/O and imports nothing that does.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -71,58 +71,62 @@ class RootCell:
 Renderer = Callable[["PlotResult", object], str]
 
 
-class _Installed:
-    """The global-root getter installed from above, and the explicit-roots flag, under a lock."""
+class GlobalRoot(Protocol):
+    """What the interpreters layer installs: the process-wide global root, behind its lock."""
 
-    __slots__ = ("_explicit", "_getter", "_lock", "_renderer")
+    def get(self) -> Interpreter:
+        """The global root's client, now."""
+        ...
+
+    def note_explicit_root(self) -> None:
+        """Remember that some plottable was given an explicit client root."""
+        ...
+
+    def explicit_roots_exist(self) -> bool:
+        """Whether :meth:`note_explicit_root` was called since the last reset."""
+        ...
+
+
+_NO_ROOT = (
+    "no global client root is installed: import graphistry_fp (which installs it), "
+    "or give the plottable a client with g.client(c) or graphistry_fp.using(c)"
+)
+
+
+class _NotInstalled:
+    """The stand-in before the interpreters layer is imported: resolving fails clearly."""
+
+    def get(self) -> Interpreter:
+        raise NotConfiguredError(_NO_ROOT)
+
+    def note_explicit_root(self) -> None:
+        pass
+
+    def explicit_roots_exist(self) -> bool:
+        return False
+
+
+class _Installed:
+    """The references the layer above installs at import (written once, read often)."""
+
+    __slots__ = ("renderer", "root")
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._getter: Callable[[], Interpreter] | None = None
-        self._renderer: Renderer | None = None
-        self._explicit = False
-
-    def install(self, getter: Callable[[], Interpreter]) -> None:
-        with self._lock:
-            self._getter = getter
-
-    def getter(self) -> Callable[[], Interpreter] | None:
-        with self._lock:
-            return self._getter
-
-    def install_renderer(self, renderer: Renderer) -> None:
-        with self._lock:
-            self._renderer = renderer
-
-    def renderer(self) -> Renderer | None:
-        with self._lock:
-            return self._renderer
-
-    def note_explicit(self) -> None:
-        if not self._explicit:  # written once; the lock only orders the first write
-            with self._lock:
-                self._explicit = True
-
-    def explicit(self) -> bool:
-        with self._lock:
-            return self._explicit
-
-    def forget_explicit(self) -> None:
-        with self._lock:
-            self._explicit = False
+        self.root: GlobalRoot = _NotInstalled()
+        self.renderer: Renderer | None = None
 
 
 _INSTALLED = _Installed()
-_note_explicit_root = _INSTALLED.note_explicit
 
 
-def install_global_root(getter: Callable[[], Interpreter]) -> None:
-    """Make ``getter()`` the last step of :func:`resolve` (called by ``graphistry_fp.interpreters``).
+def _note_explicit_root() -> None:
+    _INSTALLED.root.note_explicit_root()
 
-    The layer that owns the process-wide global root installs it here when it is
-    imported, so core never imports the layer above it.
-    """
-    _INSTALLED.install(getter)
+
+def install_global_root(root: GlobalRoot) -> None:
+    """Make ``root.get()`` the last step of :func:`resolve` (``graphistry_fp.interpreters``
+    calls this when it is imported, so core never imports the layer above it)."""
+    _INSTALLED.root = root
 
 
 def install_renderer(renderer: Renderer) -> None:
@@ -130,22 +134,17 @@ def install_renderer(renderer: Renderer) -> None:
 
     Rendering opens browsers and talks to IPython, so it lives above core.
     """
-    _INSTALLED.install_renderer(renderer)
+    _INSTALLED.renderer = renderer
 
 
 def installed_renderer() -> Renderer | None:
     """The renderer installed by the layer above, or ``None``."""
-    return _INSTALLED.renderer()
+    return _INSTALLED.renderer
 
 
 def explicit_roots_exist() -> bool:
     """True once any plottable in this process was given an explicit client root."""
-    return _INSTALLED.explicit()
-
-
-def forget_explicit_roots() -> None:
-    """Testing hook: reset the explicit-roots flag (part of the global root's reset)."""
-    _INSTALLED.forget_explicit()
+    return _INSTALLED.root.explicit_roots_exist()
 
 
 _using: ContextVar[Interpreter | None] = ContextVar("graphistry_fp_using", default=None)
@@ -178,13 +177,7 @@ def current_using() -> Interpreter | None:
 
 
 def _global_root() -> Interpreter:
-    getter = _INSTALLED.getter()
-    if getter is None:
-        raise NotConfiguredError(
-            "no global client root is installed: import graphistry_fp (which installs it), "
-            "or give the plottable a client with g.client(c) or graphistry_fp.using(c)"
-        )
-    return getter()
+    return _INSTALLED.root.get()
 
 
 def explicit_client(cell: RootCell) -> Interpreter | None:

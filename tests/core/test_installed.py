@@ -25,7 +25,7 @@ def test_importing_the_facade_installs_the_global_root() -> None:
 def test_resolution_with_no_installed_root_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     """With nothing installed, resolving a module-rooted chain raises NotConfiguredError
     saying what to do, not an AttributeError or an import."""
-    monkeypatch.setattr(roots._INSTALLED, "_getter", None)
+    monkeypatch.setattr(roots._INSTALLED, "root", roots._NotInstalled())
     with pytest.raises(NotConfiguredError, match="no global client root is installed"):
         graphistry.edges(E, "s", "d").get_client()
 
@@ -33,7 +33,7 @@ def test_resolution_with_no_installed_root_is_a_clear_error(monkeypatch: pytest.
 def test_plot_with_no_installed_renderer_returns_the_url(monkeypatch: pytest.MonkeyPatch) -> None:
     """With no renderer installed, ``plot()`` returns the result's URL as a plain str."""
     result = PlotResult(dataset_id="ds1", url="http://x/graph/graph.html?dataset=ds1", server="x", org_name=None)
-    monkeypatch.setattr(roots._INSTALLED, "_renderer", None)
+    monkeypatch.setattr(roots._INSTALLED, "renderer", None)
     assert "http://x/graph/graph.html?dataset=ds1" == render(result, None)
 
 
@@ -45,3 +45,4 @@ def test_explicit_roots_flag_is_reset_with_the_global_root() -> None:
     assert True is roots.explicit_roots_exist()
     _reset()
     assert False is roots.explicit_roots_exist()
+
