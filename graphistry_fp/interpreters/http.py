@@ -127,6 +127,17 @@ PERFORMERS: dict[type, Performer] = {
 }
 
 
+def check_uploads(plan: PlotPlan) -> None:
+    """Refuse a plan that uploads two tables of the same kind, before any request.
+
+    Raises:
+        PlanError: two uploads of one kind (a plan holds one edges and at most one nodes).
+    """
+    kinds = [upload.kind for upload in plan.uploads()]
+    if len(set(kinds)) != len(kinds):
+        raise PlanError(f"a plan uploads at most one table of each kind, this one uploads {kinds}")
+
+
 def annotate(
     error: GraphistryError, server: str, org_name: str | None, dataset_id: str | None
 ) -> GraphistryError:
@@ -161,19 +172,10 @@ class _Run:
 
         Serialization then overlaps the create-dataset round trip instead of following it
         (a 1M-row table takes tens of milliseconds to write). The bodies are keyed by the
-        upload's kind (a plan uploads one table of each kind), which resolving the dataset
-        reference leaves unchanged; :meth:`perform` hands each to its upload flow.
-
-        Raises:
-            PlanError: the plan uploads two tables of the same kind (before any request).
+        upload's kind (:func:`check_uploads`: one table of each kind), which resolving the
+        dataset reference leaves unchanged; :meth:`perform` hands each to its upload flow.
         """
-        uploads = list(plan.uploads())
-        kinds = [upload.kind for upload in uploads]
-        if len(set(kinds)) != len(kinds):
-            raise PlanError(
-                f"a plan uploads at most one table of each kind, this one uploads {kinds}"
-            )
-        for upload in uploads:
+        for upload in plan.uploads():
             self._bodies[upload.kind] = executor.submit(_ipc_file, upload)
 
     def _reauth(self, stale: AuthState) -> AuthState:
@@ -258,6 +260,7 @@ def run_plan(
     Raises:
         GraphistryError: typed (DESIGN.md section 6), carrying server, org and dataset id.
     """
+    check_uploads(plan)
     run: _Run | None = None
     try:
         run = _Run(config, transport, tokens)
