@@ -1,6 +1,6 @@
-"""The HTTP clients: ``ClientUserPass``, ``ClientAPIKey`` and ``ClientJWT``.
+"""The HTTP interpreters: ``ClientUserPass``, ``ClientAPIKey`` and ``ClientJWT``.
 
-Each client owns a validated :class:`~graphistry_fp.interpreters.config.Config`, one
+A client is an *interpreter*: it performs a plan's effects over HTTP. Each client owns a validated :class:`~graphistry_fp.interpreters.config.Config`, one
 :class:`~graphistry_fp.interpreters.transport.Transport` (one ``requests.Session``), one
 :class:`~graphistry_fp.interpreters.tokens.TokenCache` and a small executor for concurrent
 uploads: the only mutable state, all thread-safe. Constructing a client does no I/O; the
@@ -46,7 +46,7 @@ def _org(value: object) -> str | None:
 
 
 class _HttpClient(Client):
-    """What the three HTTP clients share: config, transport, token cache, run."""
+    """What the HTTP interpreters share: config, transport, token cache, flow runner, run."""
 
     def __init__(
         self,
