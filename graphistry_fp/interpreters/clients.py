@@ -22,6 +22,7 @@ from .base import Client
 from .config import Config, make_config
 from .grants import Grant
 from .http import annotate, run_plan
+from .progress import ProgressOptions, progress_options
 from .tokens import TokenCache
 from .transport import Transport, warn_insecure_once
 from .wire import Flow, run_flow
@@ -58,6 +59,10 @@ class _HttpClient(Client):
         login: LoginFlow | None,
         token: str | None = None,
     ) -> None:
+        options = dict(options)
+        self._progress: ProgressOptions = progress_options(
+            options.pop("on_progress", None), options.pop("progress", True)
+        )
         self._config: Config = make_config(server, protocol, options)
         if not self._config.certificate_validation:
             warn_insecure_once()
@@ -154,6 +159,7 @@ class _HttpClient(Client):
             transport=self._transport,
             tokens=self._tokens,
             executor=self._executor_factory,
+            progress=self._progress,
         )
 
     def close(self) -> None:
@@ -189,7 +195,11 @@ class ClientUserPass(_HttpClient):
         org_name: the org to log in to and create datasets under; None adopts the org the
             login reply names.
         **options: ``client_protocol_hostname``, ``certificate_validation=True``,
-            ``timeout=(10, 120)`` (a number or a (connect, read) pair), ``max_retries=2``.
+            ``timeout=(10, 120)`` (a number or a (connect, read) pair), ``max_retries=2``,
+            ``on_progress=None`` (a callable receiving each upload's
+            :class:`~graphistry_fp.interpreters.progress.ProgressEvent`, from the
+            uploading thread), ``progress=True`` (a tqdm bar for uploads over 16 MiB on a
+            terminal or in a notebook; ``False`` turns it off).
 
     Raises:
         ConfigError: invalid options (a scheme in ``server``, a negative timeout, an

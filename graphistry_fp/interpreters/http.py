@@ -40,14 +40,19 @@ from graphistry_fp.effects.tables import to_ipc_file
 from graphistry_fp.errors import AuthenticationError, GraphistryError, PlanError, ProtocolError
 
 from .config import Config
+from .progress import ProgressOptions
 from .replies import error_for, expect_json
+from .streaming import StreamBody, stream_body, with_progress
 from .tokens import AuthState, TokenCache
 from .transport import Transport
 from .wire import Flow, Request, Response, run_flow
 
 
 def _ipc_file(effect: UploadTable) -> Any:
-    """The Arrow IPC *file* body of an upload (PROTOCOL.md 4.4), as a ``pyarrow.Buffer``."""
+    """The Arrow IPC *file* body of an upload (PROTOCOL.md 4.4): a ``pyarrow.Buffer``, or
+    a :class:`~.streaming.StreamBody` for a dataset streamed while it is sent."""
+    if effect.streamed:
+        return stream_body(effect)
     return to_ipc_file(effect.table)
 
 
@@ -152,8 +157,10 @@ def annotate(
 class _Run:
     """One run: the snapshot, and the single re-authentication it may do."""
 
-    def __init__(self, config: Config, transport: Transport, tokens: TokenCache) -> None:
+    def __init__(self, config: Config, transport: Transport, tokens: TokenCache,
+                 progress: ProgressOptions | None = None) -> None:  # fmt: skip
         self.config = config
+        self.progress = progress
         self.transport = transport
         self.tokens = tokens
         snapshot = tokens.current()
@@ -214,12 +221,18 @@ class _Run:
         return response
 
     def perform(self, effect: Effect) -> Any:
+        body: Any = None
         if isinstance(effect, UploadTable):
-            body = self._bodies[effect.kind].result()
+            body = with_progress(self._bodies[effect.kind].result(), effect.kind,
+                                 str(effect.dataset), self.progress)  # fmt: skip
             flow: Flow[Any] = upload_table(effect, self.org_name, body)
         else:
             flow = PERFORMERS[type(effect)](effect, self.org_name)
-        result = run_flow(flow, self.send)
+        try:
+            result = run_flow(flow, self.send)
+        finally:
+            if isinstance(body, StreamBody) and body.progress is not None:
+                body.progress.close()
         if isinstance(effect, CreateDataset):
             self.dataset_id = result
         return result
@@ -252,8 +265,11 @@ def run_plan(
     transport: Transport,
     tokens: TokenCache,
     executor: Callable[[], Executor],
+    progress: ProgressOptions | None = None,
 ) -> PlotResult:
     """Perform ``plan``: create, upload (edges and nodes concurrently), share; build the URL.
+
+    ``progress`` reports the uploads' bytes (``on_progress`` events, the tqdm bar).
 
     Raises:
         GraphistryError: typed (DESIGN.md section 6), carrying server, org and dataset id.
@@ -261,7 +277,7 @@ def run_plan(
     check_uploads(plan)
     run: _Run | None = None
     try:
-        run = _Run(config, transport, tokens)
+        run = _Run(config, transport, tokens, progress)
         run.prepare(plan, executor())
         current = run
         dataset_id = perform_plan(plan, lambda stage: current.stage(stage, executor))

@@ -35,6 +35,7 @@ from graphistry_fp.errors import TransportError
 
 from .config import Config
 from .replies import scrub
+from .streaming import request_data
 from .wire import RETRY_STATUSES, Request, Response
 
 log = logging.getLogger("graphistry_fp.http")
@@ -154,8 +155,9 @@ class Transport:
         elif request.form is not None:
             kwargs["data"] = dict(request.form)
         elif request.body is not None:
-            # A fresh zero-copy view of the Arrow buffer per attempt; no Content-Type.
-            kwargs["data"] = memoryview(request.body).cast("B")
+            # Per attempt: a fresh zero-copy view of the Arrow buffer, or a streamed body
+            # started over (streaming.request_data); no Content-Type.
+            kwargs["data"] = request_data(request.body)
         return self._session.request(
             request.method,
             self._config.base_url + request.path,

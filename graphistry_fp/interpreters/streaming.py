@@ -1,0 +1,140 @@
+"""Upload bodies: an in-memory Arrow buffer, or a body produced while it is sent.
+
+Theory of operation. An in-memory table's body is one ``pyarrow.Buffer`` written ahead
+(``effects.tables.to_ipc_file``) and sent zero-copy with a ``Content-Length``. A
+:class:`StreamBody` is a *recipe* for chunks instead: each call of :meth:`StreamBody.chunks`
+starts over (a retry re-reads the dataset from its first file), runs the chunks through
+the progress hook (``progress.track``) when the upload reports progress, and the
+transport hands them to the driver as they come (:func:`request_data`).
+
+A dataset is streamed with HTTP/1.1 chunked transfer encoding: the body's size is known
+only once its footer is written. A ``Content-Length`` would need a counting pass over
+every row first (reading and encoding the dataset twice); the measurement that chose
+chunked is in the README ("Big graphs") and ``benchmarks/stream.py``. ``COUNT_FIRST``
+turns that counting pass on (kept for the benchmark's comparison and for servers that
+refuse chunked bodies).
+
+Reading: ``dataset.to_batches`` with :data:`BATCH_ROWS` rows per batch and a small
+read-ahead, so the client holds a few batches, not the table. This is the only place that
+reads a dataset's files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from graphistry_fp.effects import UploadTable
+from graphistry_fp.effects.stream import BATCH_ROWS, DatasetTable, ipc_file_chunks
+
+from .progress import ProgressOptions, UploadProgress, track
+
+#: Batches read ahead per file, and files read ahead: bounds the client's memory.
+BATCH_READAHEAD = 4
+FRAGMENT_READAHEAD = 1
+#: An in-memory body is handed to the driver in slices this big when it reports progress.
+SLICE_BYTES = 1 << 20
+#: Send a streamed dataset with a counted Content-Length (an extra full pass) instead of
+#: chunked transfer encoding.
+COUNT_FIRST = False
+
+
+class _Sized:
+    """An iterable with a length: the driver sends a ``Content-Length``, not chunks."""
+
+    def __init__(self, chunks: Iterable[Any], length: int) -> None:
+        self._chunks = chunks
+        self._length = length
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._chunks)
+
+    def __len__(self) -> int:
+        return self._length
+
+
+class StreamBody:
+    """A request body produced while it is sent; every :meth:`chunks` call starts over.
+
+    Args:
+        open_chunks: makes a fresh iterator of bytes-like chunks (one per attempt).
+        length: the body's size when known (sent as ``Content-Length``), else ``None``
+            (chunked transfer encoding).
+        progress: reports the bytes sent, or ``None``.
+    """
+
+    def __init__(self, open_chunks: Callable[[], Iterable[Any]], length: int | None = None,
+                 progress: UploadProgress | None = None) -> None:  # fmt: skip
+        self._open = open_chunks
+        self.length = length
+        self.progress = progress
+
+    def chunks(self) -> Iterator[Any]:
+        """A fresh iterator over the body's chunks, counted by the progress hook."""
+        chunks = iter(self._open())
+        if self.progress is not None:
+            chunks = track(chunks, self.progress.attempt())
+        return chunks
+
+    def with_progress(self, progress: UploadProgress | None) -> StreamBody:
+        """The same body, reporting to ``progress``."""
+        return StreamBody(self._open, self.length, progress)
+
+
+def request_data(body: Any) -> Any:
+    """What the driver sends for ``body``: a zero-copy view of a buffer, a sized iterable
+    (``Content-Length``), or a generator (chunked transfer encoding)."""
+    if isinstance(body, StreamBody):
+        chunks = body.chunks()
+        return chunks if body.length is None else _Sized(chunks, body.length)
+    return memoryview(body).cast("B")
+
+
+def dataset_batches(table: DatasetTable) -> Iterator[Any]:
+    """Read ``table``'s record batches, in order, a few at a time (the only file I/O)."""
+    return iter(
+        table.dataset.to_batches(
+            batch_size=BATCH_ROWS,
+            batch_readahead=BATCH_READAHEAD,
+            fragment_readahead=FRAGMENT_READAHEAD,
+        )
+    )
+
+
+def dataset_chunks(upload: UploadTable) -> Callable[[], Iterable[Any]]:
+    """A recipe for the IPC file chunks of a streamed upload (reads the files when run)."""
+    table = upload.table
+    assert isinstance(table, DatasetTable)
+
+    def open_chunks() -> Iterable[Any]:
+        return ipc_file_chunks(table.schema, dataset_batches(table), ids=upload.ids,
+                               what=upload.kind)  # fmt: skip
+
+    return open_chunks
+
+
+def stream_body(upload: UploadTable) -> StreamBody:
+    """The body of a streamed upload (chunked, or counted first with ``COUNT_FIRST``)."""
+    open_chunks = dataset_chunks(upload)
+    length = None
+    if COUNT_FIRST:
+        length = sum(memoryview(chunk).nbytes for chunk in open_chunks())
+    return StreamBody(open_chunks, length)
+
+
+def _slices(buffer: Any) -> Iterator[memoryview]:
+    view = memoryview(buffer).cast("B")
+    for start in range(0, view.nbytes, SLICE_BYTES):
+        yield view[start : start + SLICE_BYTES]
+
+
+def with_progress(body: Any, table: str, dataset_id: str | None,
+                  options: ProgressOptions | None) -> Any:  # fmt: skip
+    """``body`` reporting progress to ``options`` (unchanged when nothing would report)."""
+    if options is None or not options.active:
+        return body
+    if isinstance(body, StreamBody):
+        return body.with_progress(UploadProgress(table, body.length, dataset_id, options))
+    size = memoryview(body).nbytes
+    progress = UploadProgress(table, size, dataset_id, options)
+    return StreamBody(lambda: _slices(body), size, progress)
