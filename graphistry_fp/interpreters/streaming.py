@@ -90,15 +90,34 @@ def request_data(body: Any) -> Any:
     return memoryview(body).cast("B")
 
 
+def _scan_options(dataset: Any) -> dict[str, Any]:
+    """Read options that keep the client's memory to a few batches.
+
+    Measured on 5M edges in 4 local Parquet files (``benchmarks/stream.py``): pyarrow's
+    defaults (16 batches and 4 files read ahead, Parquet pre-buffering, mimalloc) peak at
+    ~265 MB of extra RSS; 4 batches and 1 file ahead, no pre-buffering of local files and
+    the system allocator for the scan, ~30 MB, at the same speed. Pre-buffering stays on
+    for remote filesystems (S3, GCS), where it saves round trips.
+    """
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+
+    options: dict[str, Any] = {
+        "batch_size": BATCH_ROWS,
+        "batch_readahead": BATCH_READAHEAD,
+        "fragment_readahead": FRAGMENT_READAHEAD,
+        "memory_pool": pa.system_memory_pool(),
+    }
+    filesystem = getattr(dataset, "filesystem", None)
+    local = type(filesystem).__name__ == "LocalFileSystem"
+    if local and isinstance(getattr(dataset, "format", None), ds.ParquetFileFormat):
+        options["fragment_scan_options"] = ds.ParquetFragmentScanOptions(pre_buffer=False)
+    return options
+
+
 def dataset_batches(table: DatasetTable) -> Iterator[Any]:
     """Read ``table``'s record batches, in order, a few at a time (the only file I/O)."""
-    return iter(
-        table.dataset.to_batches(
-            batch_size=BATCH_ROWS,
-            batch_readahead=BATCH_READAHEAD,
-            fragment_readahead=FRAGMENT_READAHEAD,
-        )
-    )
+    return iter(table.dataset.to_batches(**_scan_options(table.dataset)))
 
 
 def dataset_chunks(upload: UploadTable) -> Callable[[], Iterable[Any]]:
