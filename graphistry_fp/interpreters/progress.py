@@ -114,8 +114,7 @@ class _Bar:
             from tqdm.auto import tqdm
 
             self._bar = tqdm(total=self._total, desc=f"upload {self._table}", unit="B",
-                             unit_scale=True, unit_divisor=1024, leave=True,
-                             dynamic_ncols=True)  # fmt: skip
+                             unit_scale=True, unit_divisor=1024, leave=True)  # fmt: skip
         if sent < self._shown:  # a retry started over
             self._bar.reset(total=self._total)
             self._bar.set_description(f"upload {self._table} (attempt {attempt})")
