@@ -26,6 +26,7 @@ from typing import Any
 
 from graphistry_fp.effects import UploadTable
 from graphistry_fp.effects.stream import BATCH_ROWS, DatasetTable, ipc_file_chunks
+from graphistry_fp.errors import PlanError
 
 from .progress import ProgressOptions, UploadProgress, track
 
@@ -126,10 +127,31 @@ def dataset_chunks(upload: UploadTable) -> Callable[[], Iterable[Any]]:
     assert isinstance(table, DatasetTable)
 
     def open_chunks() -> Iterable[Any]:
-        return ipc_file_chunks(table.schema, dataset_batches(table), ids=upload.ids,
-                               what=upload.kind)  # fmt: skip
+        batches = _read_errors_typed(dataset_batches(table), upload.kind)
+        return ipc_file_chunks(table.schema, batches, ids=upload.ids, what=upload.kind)
 
     return open_chunks
+
+
+def _read_errors_typed(batches: Iterator[Any], what: str) -> Iterator[Any]:
+    """``batches``, with a file that cannot be read (gone, corrupt, a column whose type
+    differs from the dataset's schema) reported as a PlanError, not a raw Arrow error."""
+    import pyarrow as pa
+
+    number = 0
+    while True:
+        try:
+            batch = next(batches)
+        except StopIteration:
+            return
+        except (pa.ArrowException, OSError) as error:
+            reason = " ".join(str(error).split())[:300]
+            raise PlanError(
+                f"reading the {what} dataset failed after {number} batch(es): {reason}; "
+                f"check that its files exist, are readable and share one schema"
+            ) from None
+        number += 1
+        yield batch
 
 
 def stream_body(upload: UploadTable) -> StreamBody:
