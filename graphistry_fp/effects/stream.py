@@ -171,12 +171,21 @@ class _Collector:
 
 
 def conform(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
-    """``batch`` with ``schema`` (same names): cast types, drop metadata, zero-copy when equal."""
+    """``batch`` with ``schema``: columns by name, cast where a file's type differs, nulls
+    for a column a file lacks, no metadata; zero-copy when the types already agree."""
     if batch.schema.equals(schema, check_metadata=True):
         return batch
     if batch.schema.remove_metadata().equals(schema):
         return pa.RecordBatch.from_arrays(batch.columns, schema=schema)
-    return batch.select(schema.names).cast(schema)
+    names = batch.schema.names
+    columns = []
+    for field in schema:
+        if field.name not in names:
+            columns.append(pa.nulls(batch.num_rows, field.type))
+            continue
+        column = batch.column(field.name)
+        columns.append(column if column.type == field.type else column.cast(field.type))
+    return pa.RecordBatch.from_arrays(columns, schema=schema)
 
 
 def ipc_file_chunks(

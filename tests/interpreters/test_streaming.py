@@ -229,3 +229,26 @@ def test_counted_length_sends_content_length(
         result = client.run(graphistry.edges(ds.dataset(folder), "src", "dst").plan())
     assert 2 == len(counted_reads)
     assert table_digest(table) == table_digest(stored(srv, result.dataset_id))
+
+
+def test_filtered_dataset_streams_only_the_kept_rows(srv: LocalServer, tmp_path: Path) -> None:
+    """``dataset.filter(expr)`` is applied while streaming (the scanner path)."""
+    table = edges_table(BATCH_ROWS + 100)
+    folder = write_parquet(tmp_path / "filtered", table)
+    data = ds.dataset(folder).filter(ds.field("weight") > 0.5)
+    with user_client(srv) as client:
+        result = client.run(graphistry.edges(data, "src", "dst").plan())
+    expected = table.filter(pa.compute.greater(table.column("weight"), 0.5))
+    assert table_digest(expected) == table_digest(stored(srv, result.dataset_id))
+
+
+def test_a_file_gone_at_run_time_is_a_plan_error(srv: LocalServer, tmp_path: Path) -> None:
+    """A file deleted between plan() and the run: a PlanError saying the dataset could not
+    be read (not a raw Arrow or OS error), carrying the dataset id."""
+    folder = write_parquet(tmp_path / "gone", edges_table(1000), files=2)
+    plan = graphistry.edges(ds.dataset(folder), "src", "dst").plan()
+    (folder / "part-001.parquet").unlink()
+    with user_client(srv) as client, pytest.raises(PlanError) as info:
+        client.run(plan)
+    assert "reading the edges dataset failed after 1 batch(es)" in str(info.value)
+    assert info.value.dataset_id is not None
