@@ -68,7 +68,7 @@ def chart(points: list[dict[str, Any]], path: Path, stream: dict[str, Any] | Non
     right.plot(xs, [p["ours"]["ipc_bytes"] / 2**20 for p in points], linestyle="--", color="gray",
                label="Arrow IPC bytes uploaded")  # fmt: skip
     if stream is not None:
-        label = "graphistry_fp streaming a Parquet folder (edges only, read included)"
+        label = "graphistry_fp, streamed from Parquet"
         left.plot([stream["edges"]], [stream["stream"]["seconds"]], marker="*", markersize=14,
                   linestyle="none", color="tab:green", label=label)  # fmt: skip
         right.plot([stream["edges"]], [stream["stream"]["extra_rss"] / 2**20], marker="*",
@@ -81,7 +81,7 @@ def chart(points: list[dict[str, Any]], path: Path, stream: dict[str, Any] | Non
         ax.set_ylabel(unit)
         ax.set_title(title)
         ax.grid(True, which="both", alpha=0.3)
-        ax.legend(fontsize="small")
+        ax.legend(fontsize="x-small", loc="upper left")
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path)

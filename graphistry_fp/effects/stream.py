@@ -213,7 +213,15 @@ def ipc_file_chunks(
         if batch.num_rows == 0:
             continue
         number += 1
-        batch = conform(batch, schema)
+        try:
+            batch = conform(batch, schema)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as error:
+            reason = " ".join(str(error).split())[:300]
+            raise PlanError(
+                f"batch {number} of the {what} dataset does not fit its schema ({reason}); "
+                f"give every file the same column types, or pass schema= to "
+                f"pyarrow.dataset.dataset(...)"
+            ) from None
         check_batch_ids(batch, ids, number, rows, what)
         writer.write_batch(batch)
         rows += batch.num_rows

@@ -28,7 +28,7 @@ from graphistry_fp.effects import UploadTable
 from graphistry_fp.effects.stream import BATCH_ROWS, DatasetTable, ipc_file_chunks
 from graphistry_fp.errors import PlanError
 
-from .progress import ProgressOptions, UploadProgress, track
+from .progress import BAR_BYTES, ProgressOptions, UploadProgress, track
 
 #: Batches read ahead per file, and files read ahead: bounds the client's memory.
 BATCH_READAHEAD = 4
@@ -212,5 +212,7 @@ def with_progress(body: Any, table: str, dataset_id: str | None,
     if isinstance(body, StreamBody):
         return body.with_progress(UploadProgress(table, body.length, dataset_id, options))
     size = memoryview(body).nbytes
+    if options.on_progress is None and size <= BAR_BYTES:
+        return body  # no callback, and too small for a bar: keep the one zero-copy send
     progress = UploadProgress(table, size, dataset_id, options)
     return StreamBody(lambda: _slices(body), size, progress)

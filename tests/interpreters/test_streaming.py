@@ -252,3 +252,15 @@ def test_a_file_gone_at_run_time_is_a_plan_error(srv: LocalServer, tmp_path: Pat
         client.run(plan)
     assert "reading the edges dataset failed after 1 batch(es)" in str(info.value)
     assert info.value.dataset_id is not None
+
+
+def test_a_file_of_another_type_is_a_plan_error(srv: LocalServer, tmp_path: Path) -> None:
+    """A second file whose column cannot be cast to the dataset's schema: a PlanError
+    naming the batch, not a raw Arrow error."""
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    pq.write_table(pa.table({"src": [1, 2], "dst": [2, 1]}), folder / "a.parquet")
+    pq.write_table(pa.table({"src": ["x", "y"], "dst": [2, 1]}), folder / "b.parquet")
+    with user_client(srv) as client, pytest.raises(PlanError) as info:
+        client.run(graphistry.edges(ds.dataset(folder), "src", "dst").plan())
+    assert "batch 2 of the edges dataset does not fit its schema" in str(info.value)
