@@ -147,7 +147,7 @@ def run(edges: int, reps: int, log: Any) -> dict[str, Any]:
 def table(s: dict[str, Any]) -> list[str]:
     """The markdown table of a summary."""
     st, mem, pyg, cnt = s["stream"], s["memory"], s["pyg"], s["counted"]
-    mb_s = lambda tp: f"{tp / 2**20:.0f} MB/s"  # noqa: E731
+    mb_s = lambda tp: f"{tp / 2**20:.0f} MiB/s"  # noqa: E731
     time_ratio = st["seconds"] / pyg["seconds"]
     tp_ratio = st["throughput"] / mem["throughput"]
     rows = [
@@ -168,7 +168,8 @@ def table(s: dict[str, Any]) -> list[str]:
             "ours, in memory", "pygraphistry 0.61.2", "target", "met")  # fmt: skip
     lines = [f"{s['edges']:,} edges (int64 s, int64 d, float64 w) in Parquet files of "
              f"{FILE_ROWS:,} rows; median of {s['reps']} run(s) per mode, each in a fresh "
-             f"process; `python -m benchmarks.stream --edges {s['edges']}`", "",
+             f"process; `python -m benchmarks.stream --edges {s['edges']} --reps {s['reps']}`",
+             "",
              "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]  # fmt: skip
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return lines

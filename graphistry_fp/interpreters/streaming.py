@@ -14,9 +14,11 @@ chunked is in the README ("Big graphs") and ``benchmarks/stream.py``. ``COUNT_FI
 turns that counting pass on (kept for the benchmark's comparison and for servers that
 refuse chunked bodies).
 
-Reading: ``dataset.to_batches`` with :data:`BATCH_ROWS` rows per batch and a small
-read-ahead, so the client holds a few batches, not the table. This is the only place that
-reads a dataset's files.
+Reading (:func:`dataset_batches`, the only place that reads a dataset's files): plain
+Parquet datasets file by file with ``ParquetFile.iter_batches`` (pages as batches need
+them); filtered, partitioned, CSV and Arrow datasets through the dataset scanner with a
+small read-ahead. Either way the client holds a few :data:`BATCH_ROWS`-row batches, not
+the table. Read errors become :class:`PlanError`s naming the dataset.
 """
 
 from __future__ import annotations
