@@ -46,12 +46,9 @@ def test_no_secret_anywhere(
     texts: list[str] = []
 
     def expect_error(call: Any) -> None:
-        try:
+        with pytest.raises(GraphistryError) as info:
             call()
-        except GraphistryError as error:
-            texts.extend(texts_of_error(error))
-        else:
-            raise AssertionError("expected a GraphistryError")
+        texts.extend(texts_of_error(info.value))
 
     user = ClientUserPass("alice", PASSWORD, server=srv.server, protocol="http", org_name="shared")
     key = ClientAPIKey("alice-key", KEY_SECRET, server=srv.server, protocol="http")
