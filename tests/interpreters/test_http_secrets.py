@@ -18,12 +18,10 @@ import pytest
 from graphistry_fp.errors import GraphistryError
 from graphistry_fp.interpreters.clients import ClientAPIKey, ClientJWT, ClientUserPass
 from graphistry_fp.server import LocalServer
-
-from .conftest import edges_plan, full_plan
+from tests.support.data import edges_plan, full_plan
 
 PASSWORD = "alice-pw"
 KEY_SECRET = "alice-secret"
-TOKEN_RE = re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]+")
 
 
 def texts_of_error(error: BaseException) -> list[str]:

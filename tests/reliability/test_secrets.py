@@ -28,9 +28,9 @@ from graphistry_fp import ClientAPIKey, ClientJWT, ClientUserPass, DryRunClient
 from graphistry_fp.errors import GraphistryError
 from graphistry_fp.interpreters.sso import ClientSSO
 from graphistry_fp.server import LocalServer
-from tests.helpers import settled_log
-
-from .conftest import CREATE, EDGES, NODES, SHARE, UPLOADS, bounded
+from tests.support.data import CREATE, EDGES, NODES, SHARE, UPLOADS
+from tests.support.server import settled_log
+from tests.support.threads import bounded
 
 SECRETS = ("alice-pw", "bob-pw", "carol-pw", "dave-pw", "alice-secret", "carol-secret")
 JWT = re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]+")
