@@ -59,7 +59,7 @@ def _dataset_fields(effect: CreateDataset) -> dict[str, Any]:
     return {
         "name": body.get("name", ""),
         "description": body.get("description", ""),
-        "bindings": {**edge.get("bindings", {}), **point.get("bindings", {})},
+        "bindings": dict(sorted({**edge.get("bindings", {}), **point.get("bindings", {})}.items())),
         "edge_encodings": edge,
         "point_encodings": point,
         "body": body,
@@ -174,6 +174,14 @@ def _show(matcher: Matcher) -> str:
     return f"<predicate {_describe(matcher)}>"
 
 
+def _summary(effect: Effect) -> str:
+    """One short line per effect: a dataset by its name and bindings, not its whole body."""
+    if isinstance(effect, CreateDataset):
+        fields = _dataset_fields(effect)
+        return f"CreateDataset(name={fields['name']!r}, bindings={fields['bindings']!r})"
+    return repr(effect)
+
+
 def effects_diff(performed: Sequence[Effect], expected: Sequence[Matcher]) -> str | None:
     """The readable difference between performed effects and expected ones (None if equal).
 
@@ -186,7 +194,7 @@ def effects_diff(performed: Sequence[Effect], expected: Sequence[Matcher]) -> st
     if not differing and len(performed) == len(expected):
         return None
     lines = [f"effects differ: {len(performed)} performed, {len(expected)} expected", "performed:"]
-    lines += [f"  {i + 1}. {effect!r}" for i, effect in enumerate(performed)] or ["  (nothing)"]
+    lines += [f"  {i + 1}. {_summary(e)}" for i, e in enumerate(performed)] or ["  (nothing)"]
     for step, problems in differing:
         lines.append(f"step {step + 1} differs: expected {_show(expected[step])}")
         lines += [f"  {problem}" for problem in problems]
@@ -195,7 +203,7 @@ def effects_diff(performed: Sequence[Effect], expected: Sequence[Matcher]) -> st
         lines += [f"  {i + 1}. {_show(expected[i])}" for i in range(shared, len(expected))]
     if len(performed) > shared:
         lines.append("extras (performed, not expected):")
-        lines += [f"  {i + 1}. {performed[i]!r}" for i in range(shared, len(performed))]
+        lines += [f"  {i + 1}. {_summary(performed[i])}" for i in range(shared, len(performed))]
     return "\n".join(lines)
 
 

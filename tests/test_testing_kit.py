@@ -104,7 +104,10 @@ def test_mismatched_field_message_shape() -> None:
     lines = str(info.value).splitlines()
     assert "effects differ: 4 performed, 4 expected" == lines[0]
     assert "performed:" == lines[1]
-    assert lines[2].startswith("  1. CreateDataset(body=")
+    assert (
+        "  1. CreateDataset(name='Fraud ring', bindings={'destination': 'd', 'node': 'n',"
+        " 'node_color': 'risk', 'node_title': 'n', 'source': 's'})"
+    ) == lines[2]
     assert lines[3].startswith("  2. UploadTable(dataset='dry") and "rows=3, columns=2)" in lines[3]
     assert [
         "step 1 differs: expected creates_dataset(name='Fraud rings')",
