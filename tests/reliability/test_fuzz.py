@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 
 import graphistry_fp as graphistry
 from graphistry_fp import DryRunClient, PlanError
-from graphistry_fp.core import to_ipc_file
 from graphistry_fp.effects.tables import tables_equal
 from tests.strategies import (
     Step,
@@ -27,6 +26,7 @@ from tests.strategies import (
     hostile_steps,
     steps,
 )
+from tests.support.server import arrow_file_bytes
 
 FUZZ = settings(
     max_examples=300, deadline=None,
@@ -80,7 +80,7 @@ def _source_rows(data: Any) -> tuple[list[str], int, list[list[Any]] | None]:
 
 def assert_converted(data: Any, table: pa.Table) -> None:
     """The bound table keeps the input's column names, row count (when it has columns) and
-    the values of object columns, and survives the IPC file body the client sends unchanged."""
+    the values of object columns, and survives an Arrow IPC file (the upload body's format) unchanged."""
     names, rows, cells = _source_rows(data)
     assert names == list(table.column_names)
     if names:  # a frame with no columns has no rows in Arrow
@@ -89,7 +89,7 @@ def assert_converted(data: Any, table: pa.Table) -> None:
         for i, column in enumerate(cells):
             if data.dtypes.iloc[i] is np.dtype(object):
                 assert column == [_plain(v) for v in table.column(i).to_pylist()]
-    back = pa.ipc.open_file(to_ipc_file(table)).read_all()
+    back = pa.ipc.open_file(pa.BufferReader(arrow_file_bytes(table))).read_all()
     assert tables_equal(table, back)
 
 
