@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ._hyperdefs import HyperDefs
 
-__all__ = ["IdFormatter"]
+__all__ = ["IdFormatter", "decode", "repeat_label"]
 
 
 def _codes_are_exact(values: pd.Series) -> bool:
@@ -31,6 +32,56 @@ def _codes_are_exact(values: pd.Series) -> bool:
     return False
 
 
+def decode(table: pd.Series, codes: np.ndarray) -> pd.Series:
+    """``table.take(codes)`` with a fresh index, fast for Arrow-backed strings.
+
+    Arrow's ``take`` on strings is several times slower than decoding a dictionary array
+    built on the same codes; the values and the dtype are the same.
+    """
+    dtype = table.dtype
+    if (
+        isinstance(dtype, pd.StringDtype)
+        and dtype.storage == "pyarrow"
+        and len(table) < 2**31
+    ):
+        dictionary = pa.array(table.array)
+        indices = pa.array(codes.astype(np.int32, copy=False))
+        decoded = pa.DictionaryArray.from_arrays(indices, dictionary).dictionary_decode()
+        return pd.Series(pd.array(decoded, dtype=dtype))
+    return table.take(codes).reset_index(drop=True)
+
+
+def _first_seen(codes: np.ndarray) -> np.ndarray:
+    """Positions where each code first occurs, in code order.
+
+    Factorized codes are numbered in order of first appearance, so a code is new exactly
+    where it exceeds every code before it.
+    """
+    if len(codes) == 0:
+        return np.empty(0, dtype=np.intp)
+    seen = np.maximum.accumulate(codes)
+    new = np.empty(len(codes), dtype=bool)
+    new[0] = True
+    np.greater(codes[1:], seen[:-1], out=new[1:])
+    return np.flatnonzero(new)
+
+
+def repeat_label(label: str, count: int, like: pd.Series) -> pd.Series:
+    """``count`` copies of ``label`` with the dtype pandas gives strings (that of ``like``)."""
+    dtype = like.dtype
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        raw = np.frombuffer(label.encode(), dtype=np.uint8)
+        width = len(raw)
+        offsets = np.arange(0, (count + 1) * width, width, dtype=np.int64) if width else (
+            np.zeros(count + 1, dtype=np.int64)
+        )
+        array = pa.LargeStringArray.from_buffers(
+            count, pa.py_buffer(offsets), pa.py_buffer(np.tile(raw, count))
+        )
+        return pd.Series(pd.array(array, dtype=dtype))
+    return like.take(np.zeros(count, dtype=np.intp)).reset_index(drop=True)
+
+
 class IdFormatter:
     """Per-column codes and id tables of one events table (built lazily, reused)."""
 
@@ -40,7 +91,6 @@ class IdFormatter:
         self._drop_na = drop_na
         self._coded: dict[str, tuple[np.ndarray, pd.Series] | None] = {}
         self._tables: dict[str, pd.Series] = {}
-        self.all_rows: np.ndarray = np.arange(len(events))
 
     def _codes(self, column: str) -> tuple[np.ndarray, pd.Series] | None:
         if column not in self._coded:
@@ -52,19 +102,19 @@ class IdFormatter:
                 self._coded[column] = None
         return self._coded[column]
 
-    def kept_rows(self, columns: list[str]) -> np.ndarray:
-        """Positions of the rows where every one of ``columns`` is non-null."""
+    def kept(self, columns: list[str]) -> np.ndarray | None:
+        """Mask of the rows where every one of ``columns`` is non-null; None if all are."""
         present = self._events[columns[0]].notna().to_numpy()
         for column in columns[1:]:
             present = present & self._events[column].notna().to_numpy()
-        return np.flatnonzero(present)
+        return None if bool(present.all()) else present
 
     def distinct(self, column: str) -> pd.Series:
         """The column's distinct values in first-seen order, indexed by first position."""
         values = self._events[column]
         coded = self._codes(column)
         if coded is not None:
-            first = np.flatnonzero(~pd.Series(coded[0]).duplicated().to_numpy())
+            first = _first_seen(coded[0])
             if self._drop_na:
                 first = first[values.notna().to_numpy()[first]]
             return values.take(first)
@@ -74,18 +124,24 @@ class IdFormatter:
         except TypeError:  # unhashable values (lists, dicts): compare their text
             return kept.astype(str).drop_duplicates()
 
-    def ids(self, column: str, rows: np.ndarray, held: str | None = None) -> pd.Series:
-        """Ids of ``column``'s values at ``rows``; ``held`` if the column was overwritten."""
+    def ids(self, column: str, rows: np.ndarray | None, held: str | None = None) -> pd.Series:
+        """Ids of ``column``'s values at ``rows`` (a mask; None: all rows), freshly indexed.
+
+        ``held`` is what the column holds when pygraphistry overwrote it before reading it.
+        """
         defs = self._defs
         prefix = defs.category_of(column) + defs.delim
+        count = len(self._events) if rows is None else int(np.count_nonzero(rows))
         if held is not None:
-            return pd.Series([prefix + held]).take(np.zeros(len(rows), dtype=np.intp))
+            return repeat_label(prefix + held, count, pd.Series([prefix + held]))
         coded = self._codes(column)
         if coded is None:
-            picked = self._events[column].take(rows)
-            return prefix + picked.astype(str).fillna(defs.null_val).astype(str)
+            picked = self._events[column]
+            if rows is not None:
+                picked = picked[rows]
+            ids = prefix + picked.astype(str).fillna(defs.null_val).astype(str)
+            return ids.reset_index(drop=True)
         codes, uniques = coded
         if column not in self._tables:
             self._tables[column] = prefix + uniques.astype(str).fillna(defs.null_val).astype(str)
-        table: pd.Series = self._tables[column]
-        return table.take(codes[rows])
+        return decode(self._tables[column], codes if rows is None else codes[rows])

@@ -31,7 +31,7 @@ import pyarrow as pa
 
 from ..errors import PlanError
 from ._hyperdefs import HyperDefs, ordered_as_pygraphistry, parse_opts
-from ._hyperids import IdFormatter
+from ._hyperids import IdFormatter, repeat_label
 
 __all__ = ["HypergraphResult", "hypergraph"]
 
@@ -281,21 +281,22 @@ def _result_columns(
 
 def _assemble(
     events: pd.DataFrame,
-    rows: np.ndarray,
-    index: pd.Index,
+    parts: list[np.ndarray | None],
     drop_edge_attrs: bool,
     defs: HyperDefs,
     made: dict[str, pd.Series],
     columns: list[Any],
 ) -> pd.DataFrame:
-    """The edge table: event columns taken at ``rows``, then ``made``, in ``columns`` order."""
+    """The edge table: one block of event rows per mask in ``parts``, plus the ``made``
+    columns, in ``columns`` order. Unfiltered Arrow blocks are shared, not copied."""
     out: dict[Any, pd.Series] = {}
     for c in columns:
         if c in made:
-            out[c] = made[c].set_axis(index)
+            out[c] = made[c]
         elif not drop_edge_attrs or c == defs.event_id:
-            out[c] = events[c].take(rows).set_axis(index)
-    return pd.DataFrame({c: out[c] for c in columns}, index=index)
+            column = events[c]
+            out[c] = _concat_series([column if m is None else column[m] for m in parts])
+    return pd.DataFrame(out, columns=columns, copy=False)
 
 
 def _hyperedges(
@@ -309,8 +310,8 @@ def _hyperedges(
     own = [defs.edge_type, defs.attrib_id, defs.event_id]
     columns = _result_columns(events, defs, drop_edge_attrs, own)
     cols = sorted(entity_cols)
-    parts = [ids.kept_rows([c]) if drop_na else ids.all_rows for c in cols]
-    lengths = [len(r) for r in parts]
+    parts = [ids.kept([c]) if drop_na else None for c in cols]
+    lengths = [len(events) if r is None else int(np.count_nonzero(r)) for r in parts]
     edge_types = [defs.category_of(c) if defs.categories else c for c in cols]
     made: dict[str, pd.Series] = {defs.edge_type: _repeat(edge_types, lengths)}
     if defs.categories:
@@ -321,8 +322,7 @@ def _hyperedges(
             for c, r, t in zip(cols, parts, edge_types)
         ]
     )
-    rows = _concat_rows(parts)
-    return _assemble(events, rows, pd.RangeIndex(len(rows)), drop_edge_attrs, defs, made, columns)
+    return _assemble(events, parts, drop_edge_attrs, defs, made, columns)
 
 
 def _held(defs: HyperDefs, column: str, *, edge_type: str, category: str) -> str | None:
@@ -354,8 +354,8 @@ def _direct_edges(
     if not pairs:
         return pd.DataFrame({c: pd.Series([], dtype="object") for c in columns})
     d = defs.delim
-    parts = [ids.kept_rows([a, b]) if drop_na else ids.all_rows for a, b in pairs]
-    lengths = [len(r) for r in parts]
+    parts = [ids.kept([a, b]) if drop_na else None for a, b in pairs]
+    lengths = [len(events) if r is None else int(np.count_nonzero(r)) for r in parts]
     names = [a + d + b for a, b in pairs]
     if defs.categories:
         types = [defs.category_of(a) + d + defs.category_of(b) for a, b in pairs]
@@ -371,16 +371,14 @@ def _direct_edges(
                 for pair, r, t, n in zip(pairs, parts, types, names)
             ]
         )
-    rows = _concat_rows(parts)
-    return _assemble(events, rows, pd.RangeIndex(len(rows)), drop_edge_attrs, defs, made, columns)
-
-
-def _concat_rows(parts: list[np.ndarray]) -> np.ndarray:
-    return np.concatenate(parts) if parts else np.empty(0, dtype=np.intp)
+    return _assemble(events, parts, drop_edge_attrs, defs, made, columns)
 
 
 def _repeat(labels: list[str], lengths: list[int]) -> pd.Series:
-    return _str_series(labels).take(np.repeat(np.arange(len(labels)), lengths))
+    like = _str_series(labels)
+    return _concat_series(
+        [repeat_label(label, n, like.iloc[i : i + 1]) for i, (label, n) in enumerate(zip(labels, lengths))]
+    )
 
 
 def _concat_series(parts: list[pd.Series]) -> pd.Series:
