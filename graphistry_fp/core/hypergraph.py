@@ -159,7 +159,8 @@ def _as_frame(raw: Any) -> pd.DataFrame:
     if isinstance(raw, pd.DataFrame):
         return raw
     if isinstance(raw, pa.Table):
-        return raw.to_pandas()
+        frame: pd.DataFrame = raw.to_pandas()
+        return frame
     raise PlanError(
         f"hypergraph() needs a pandas DataFrame or a pyarrow Table of events, got {type(raw).__name__}"
     )
@@ -247,14 +248,13 @@ def _entities(
         values = ids.distinct(col)
         titles = values.astype(str).fillna(defs.null_val).astype(str)
         category = defs.category_of(col)
-        frame = values.rename(col).to_frame().assign(
-            **{
-                defs.title: titles,
-                defs.node_type: col,
-                defs.category: category,
-                defs.node_id: (category + defs.delim) + titles,
-            }
-        )
+        made: dict[str, Any] = {
+            defs.title: titles,
+            defs.node_type: col,
+            defs.category: category,
+            defs.node_id: (category + defs.delim) + titles,
+        }
+        frame = values.rename(col).to_frame().assign(**made)
         missing = [c for c in meta.columns if c not in frame]
         frame = frame.assign(**{c: np.nan for c in missing})
         frame = frame.assign(**{c: _pad(frame[c], meta[c].dtype) for c in missing})
