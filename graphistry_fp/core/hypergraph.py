@@ -36,6 +36,9 @@ from ._hyperids import IdFormatter, repeat_label
 __all__ = ["HypergraphResult", "hypergraph"]
 
 _ENGINES = ("auto", "pandas")
+# Under copy-on-write (always on in pandas 3) shallow copies are safe: a write to either
+# frame copies first. Without it, a shallow copy would let the caller's later writes in.
+_COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3
 
 
 @attrs.frozen(eq=False)
@@ -195,8 +198,7 @@ def _str_series(values: Sequence[str], index: Any = None) -> pd.Series:
 
 def _clean_events(raw: pd.DataFrame, defs: HyperDefs) -> pd.DataFrame:
     """The events with a fresh 0..n-1 index and the event id column as ``EventID::<id>``."""
-    shallow = pd.options.mode.copy_on_write is True or pd.__version__ >= "3"
-    events = raw.copy(deep=not shallow).reset_index(drop=True)
+    events = raw.copy(deep=not _COPY_ON_WRITE).reset_index(drop=True)
     prefix = defs.event_id + defs.delim
     if defs.event_id in raw.columns:
         events[defs.event_id] = prefix + events[defs.event_id].astype(str).fillna(defs.null_val)
@@ -263,7 +265,7 @@ def _entities(
 
 
 def _event_nodes(events: pd.DataFrame, defs: HyperDefs) -> pd.DataFrame:
-    nodes = events.copy(deep=not (pd.__version__ >= "3"))
+    nodes = events.copy(deep=not _COPY_ON_WRITE)
     nodes[defs.node_type] = defs.event_id
     nodes[defs.category] = defs.event_type
     nodes[defs.node_id] = nodes[defs.event_id]
