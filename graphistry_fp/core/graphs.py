@@ -134,11 +134,15 @@ def from_igraph(
         else:
             vertices = vertices.reset_index().rename(columns={vertices.index.name: nid})
     nodes = vertices.reset_index(drop=True)
-    edges = ig.get_edge_dataframe()
-    ids = nodes[nid]
-    edges = edges.assign(
-        source=ids.take(edges["source"].to_numpy()).to_numpy(),
-        target=ids.take(edges["target"].to_numpy()).to_numpy(),
-    )
-    edges = edges.rename(columns={"source": src, "target": dst}).reset_index(drop=True)
+    edges = ig.get_edge_dataframe()  # indexed by igraph's "edge ID", as pygraphistry keeps it
+    if ig.vcount() == 0:  # pygraphistry's tables of an empty graph: object id columns
+        nodes = nodes.astype({nid: object})
+        edges = edges.astype({"source": object, "target": object})
+    elif len(edges) > 0:
+        ids = nodes[nid]
+        edges = edges.assign(
+            source=ids.take(edges["source"].to_numpy()).to_numpy(),
+            target=ids.take(edges["target"].to_numpy()).to_numpy(),
+        )
+    edges = edges.rename(columns={"source": src, "target": dst})
     return GraphTables(edges=edges, nodes=nodes, source=src, destination=dst, node=nid)
