@@ -39,16 +39,26 @@ def decode(table: pd.Series, codes: np.ndarray) -> pd.Series:
     built on the same codes; the values and the dtype are the same.
     """
     dtype = table.dtype
-    if (
-        isinstance(dtype, pd.StringDtype)
-        and dtype.storage == "pyarrow"
-        and len(table) < 2**31
-    ):
+    if _arrow_strings(dtype) and len(table) < 2**31:
         dictionary = pa.array(table.array)
         indices = pa.array(codes.astype(np.int32, copy=False))
         decoded = pa.DictionaryArray.from_arrays(indices, dictionary).dictionary_decode()
         return pd.Series(pd.array(decoded, dtype=dtype))
     return table.take(codes).reset_index(drop=True)
+
+
+def _arrow_strings(dtype: object) -> bool:
+    return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
+
+
+def _encode_arrow(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """``pd.factorize(values, use_na_sentinel=False)`` for Arrow strings, without the
+    detour through int64 codes: Arrow numbers values (and null) in first-seen order too."""
+    encoded = pa.chunked_array(pa.array(values.array)).dictionary_encode(null_encoding="encode")
+    encoded = encoded.combine_chunks()
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    uniques = pd.Series(pd.array(encoded.dictionary, dtype=values.dtype))
+    return codes, uniques
 
 
 def _first_seen(codes: np.ndarray) -> np.ndarray:
@@ -95,11 +105,13 @@ class IdFormatter:
     def _codes(self, column: str) -> tuple[np.ndarray, pd.Series] | None:
         if column not in self._coded:
             values = self._events[column]
-            if _codes_are_exact(values):
+            if not _codes_are_exact(values):
+                self._coded[column] = None
+            elif _arrow_strings(values.dtype):
+                self._coded[column] = _encode_arrow(values)
+            else:
                 codes, uniques = pd.factorize(values, use_na_sentinel=False)
                 self._coded[column] = (codes, pd.Series(uniques))
-            else:
-                self._coded[column] = None
         return self._coded[column]
 
     def kept(self, columns: list[str]) -> np.ndarray | None:
