@@ -126,6 +126,12 @@ def hypergraph(
     columns = list(events_in.columns)
     if len(set(columns)) != len(columns):
         raise PlanError("hypergraph() needs unique column names; rename the repeated ones")
+    odd = [c for c in columns if not isinstance(c, str)]
+    if odd:  # pygraphistry fails on them too (a raw TypeError)
+        raise PlanError(
+            f"hypergraph() needs string column names, got {odd!r}; "
+            "rename them, e.g. df.columns = df.columns.astype(str)"
+        )
     entity_cols = _entity_columns(columns, entity_types, defs)
 
     events = _clean_events(events_in, defs)
@@ -183,9 +189,6 @@ def _entity_columns(
     missing = [c for c in chosen if c not in columns]
     if missing:
         raise PlanError(f"hypergraph() entity columns not in the events table: {missing!r}")
-    odd = [c for c in chosen if not isinstance(c, str)]
-    if odd:
-        raise PlanError(f"hypergraph() entity column names must be strings, got {odd!r}")
     if not chosen:
         raise PlanError("hypergraph() has no entity columns left; pass entity_types=[...]")
     return chosen

@@ -184,6 +184,24 @@ def test_bad_input_is_a_plan_error(kwargs: dict[str, Any], fragment: str) -> Non
     assert fragment in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("events", "fragment"),
+    [
+        (pd.DataFrame({"a": ["x"], 5: [1]}), "string column names, got [5]"),
+        (pd.DataFrame({"a": ["x"], "u": np.array([1], dtype="uint8")}), "column 'u' of dtype uint8"),
+    ],
+)
+def test_tables_pygraphistry_fails_on_are_plan_errors(events: pd.DataFrame, fragment: str) -> None:
+    """Where pygraphistry fails with a raw error (non-string column names; an unsigned or
+    small integer column it cannot pad with nulls), we raise PlanError saying what to do."""
+    with pytest.raises(Exception) as theirs_failed:
+        theirs(events)
+    assert not isinstance(theirs_failed.value, PlanError)
+    with pytest.raises(PlanError) as caught:
+        hypergraph(events, verbose=False)
+    assert fragment in str(caught.value)
+
+
 def test_not_a_table_is_a_plan_error() -> None:
     """Events that are not a table raise PlanError naming the accepted types."""
     with pytest.raises(PlanError, match="pandas DataFrame or a pyarrow Table"):
@@ -220,7 +238,7 @@ def event_tables(draw: st.DrawFn) -> pd.DataFrame:
     return pd.DataFrame({name: draw(_column(draw(kinds), n)) for name in names})
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     events=event_tables(),
     drop_na=st.booleans(),
