@@ -8,6 +8,8 @@ where, and every other column is formatted row by row, as pygraphistry does.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -43,7 +45,7 @@ def decode(table: pd.Series, codes: np.ndarray) -> pd.Series:
         dictionary = pa.array(table.array)
         indices = pa.array(codes.astype(np.int32, copy=False))
         decoded = pa.DictionaryArray.from_arrays(indices, dictionary).dictionary_decode()
-        return pd.Series(pd.array(decoded, dtype=dtype))
+        return _wrap(decoded, dtype)
     return table.take(codes).reset_index(drop=True)
 
 
@@ -54,11 +56,15 @@ def _arrow_strings(dtype: object) -> bool:
 def _encode_arrow(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
     """``pd.factorize(values, use_na_sentinel=False)`` for Arrow strings, without the
     detour through int64 codes: Arrow numbers values (and null) in first-seen order too."""
-    encoded = pa.chunked_array(pa.array(values.array)).dictionary_encode(null_encoding="encode")
-    encoded = encoded.combine_chunks()
+    encoded: Any = pa.array(values.array).dictionary_encode(null_encoding="encode")
     codes = encoded.indices.to_numpy(zero_copy_only=False)
-    uniques = pd.Series(pd.array(encoded.dictionary, dtype=values.dtype))
-    return codes, uniques
+    return codes, _wrap(encoded.dictionary, values.dtype)
+
+
+def _wrap(array: Any, dtype: Any) -> pd.Series:
+    """An Arrow string array as a pandas Series of ``dtype`` (no copy)."""
+    make: Any = pd.array  # pandas-stubs has no overload for an Arrow array
+    return pd.Series(make(array, dtype=dtype))
 
 
 def _first_seen(codes: np.ndarray) -> np.ndarray:
@@ -88,7 +94,7 @@ def repeat_label(label: str, count: int, like: pd.Series) -> pd.Series:
         array = pa.LargeStringArray.from_buffers(
             count, pa.py_buffer(offsets), pa.py_buffer(np.tile(raw, count))
         )
-        return pd.Series(pd.array(array, dtype=dtype))
+        return _wrap(array, dtype)
     return like.take(np.zeros(count, dtype=np.intp)).reset_index(drop=True)
 
 
