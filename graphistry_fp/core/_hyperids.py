@@ -13,10 +13,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ._hyperdefs import HyperDefs
 
-__all__ = ["IdFormatter", "decode", "repeat_label"]
+__all__ = ["IdFormatter", "decode", "numbered", "repeat_label"]
 
 
 def _codes_are_exact(values: pd.Series) -> bool:
@@ -65,6 +66,18 @@ def _wrap(array: Any, dtype: Any) -> pd.Series:
     """An Arrow string array as a pandas Series of ``dtype`` (no copy)."""
     make: Any = pd.array  # pandas-stubs has no overload for an Arrow array
     return pd.Series(make(array, dtype=dtype))
+
+
+def numbered(prefix: str, count: int) -> pd.Series:
+    """``prefix + str(i)`` for i in 0..count-1, as ``prefix + Series(range).astype(str)``
+    gives it (same values and dtype), built by Arrow where pandas stores strings in Arrow."""
+    like = pd.Series([prefix])
+    if not _arrow_strings(like.dtype):
+        return prefix + pd.Series(np.arange(count)).astype(str)
+    text = pa.large_string()
+    digits = pa.array(np.arange(count)).cast(text)
+    joined = pc.binary_join_element_wise(pa.scalar(prefix, text), digits, pa.scalar("", text))
+    return _wrap(joined, like.dtype)
 
 
 def _first_seen(codes: np.ndarray) -> np.ndarray:

@@ -32,7 +32,7 @@ import pyarrow as pa
 from ..errors import PlanError
 from ._hyperdefs import HyperDefs, parse_opts
 from ._hyperedges import direct_edges, hyperedges
-from ._hyperids import IdFormatter
+from ._hyperids import IdFormatter, numbered, repeat_label
 
 __all__ = ["HypergraphResult", "hypergraph"]
 
@@ -202,7 +202,7 @@ def _clean_events(raw: pd.DataFrame, defs: HyperDefs) -> pd.DataFrame:
     if defs.event_id in raw.columns:
         events[defs.event_id] = prefix + events[defs.event_id].astype(str).fillna(defs.null_val)
     else:
-        events[defs.event_id] = prefix + pd.Series(np.arange(len(events))).astype(str)
+        events[defs.event_id] = numbered(prefix, len(events))
     return events
 
 
@@ -265,8 +265,8 @@ def _entities(
 
 def _event_nodes(events: pd.DataFrame, defs: HyperDefs) -> pd.DataFrame:
     nodes = events.copy(deep=not _COPY_ON_WRITE)
-    nodes[defs.node_type] = defs.event_id
-    nodes[defs.category] = defs.event_type
+    for column, label in ((defs.node_type, defs.event_id), (defs.category, defs.event_type)):
+        nodes[column] = repeat_label(label, len(nodes), pd.Series([label]))
     nodes[defs.node_id] = nodes[defs.event_id]
     nodes[defs.title] = nodes[defs.event_id]
     return nodes
