@@ -143,6 +143,20 @@ def test_arrow_table_and_index_are_handled_as_pygraphistry() -> None:
     assert_same(EVENTS.set_index(pd.Index([10, 3, 7, 1, 2])))
 
 
+@pytest.mark.parametrize("kwargs", [{}, {"direct": True}, {"drop_na": False}])
+def test_no_events(kwargs: dict[str, Any]) -> None:
+    """An event table with columns but no rows gives pygraphistry's empty tables."""
+    empty = pd.DataFrame({"a": pd.Series([], dtype="str"), "b": pd.Series([], dtype="int64")})
+    result = assert_same(empty, **kwargs)
+    assert 0 == len(result.nodes)
+
+
+def test_empty_labels() -> None:
+    """Empty DELIM and EVENTTYPE options are used as given."""
+    result = assert_same(pd.DataFrame({"a": ["x", "y"]}), opts={"EVENTTYPE": "", "DELIM": ""})
+    assert ["ax", "ay"] == list(result.entities["nodeID"])
+
+
 def test_input_is_not_changed() -> None:
     """The caller's table is left as it was (no EventID column added, same values)."""
     df = EVENTS.copy()
