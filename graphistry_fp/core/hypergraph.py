@@ -171,9 +171,34 @@ def _as_frame(raw: Any) -> pd.DataFrame:
     if isinstance(raw, pa.Table):
         frame: pd.DataFrame = raw.to_pandas()
         return frame
+    if type(raw).__module__.split(".")[0] == "polars":
+        if hasattr(raw, "collect"):  # a LazyFrame
+            raw = raw.collect()
+        if hasattr(raw, "to_pandas") and hasattr(raw, "schema"):
+            return _from_polars(raw)
     raise PlanError(
-        f"hypergraph() needs a pandas DataFrame or a pyarrow Table of events, got {type(raw).__name__}"
+        "hypergraph() needs a pandas DataFrame, a pyarrow Table or a polars DataFrame of "
+        f"events, got {type(raw).__name__}"
     )
+
+
+def _from_polars(df: Any) -> pd.DataFrame:
+    """polars -> pandas as pygraphistry converts: 64-bit integer columns with nulls whose
+    values do not fit a float64 exactly keep exact values (object / UInt64), not floats."""
+    out: pd.DataFrame = df.to_pandas()
+    exact = {}
+    for name, dtype in df.schema.items():
+        kind = str(dtype)
+        if kind not in ("Int64", "UInt64"):
+            continue
+        column = df.get_column(name)
+        if column.null_count() == 0:
+            continue
+        low, high = column.min(), column.max()
+        if (low is not None and low < -(2**53)) or (high is not None and high > 2**53):
+            target = object if kind == "Int64" else "UInt64"
+            exact[name] = pd.Series(column.to_list(), index=out.index, dtype=target)
+    return out.assign(**exact) if exact else out
 
 
 def _entity_columns(

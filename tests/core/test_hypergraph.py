@@ -157,6 +157,25 @@ def test_empty_labels() -> None:
     assert ["ax", "ay"] == list(result.entities["nodeID"])
 
 
+def test_polars_frames_are_read_as_pygraphistry_reads_them() -> None:
+    """A polars DataFrame (and LazyFrame) gives pygraphistry's tables, including a nullable
+    64-bit integer column too large for float64."""
+    import polars as pl
+
+    df = pl.DataFrame(
+        {
+            "user": ["a", None, "b"],
+            "big": pl.Series([2**60 + 1, None, 3], dtype=pl.Int64),
+            "n": [1, 2, 3],
+        }
+    )
+    assert_same(df)
+    assert_same(df, drop_na=False)
+    pd.testing.assert_frame_equal(
+        hypergraph(df, verbose=False).nodes, hypergraph(df.lazy(), verbose=False).nodes
+    )
+
+
 def test_input_is_not_changed() -> None:
     """The caller's table is left as it was (no EventID column added, same values)."""
     df = EVENTS.copy()
@@ -218,7 +237,7 @@ def test_tables_pygraphistry_fails_on_are_plan_errors(events: pd.DataFrame, frag
 
 def test_not_a_table_is_a_plan_error() -> None:
     """Events that are not a table raise PlanError naming the accepted types."""
-    with pytest.raises(PlanError, match="pandas DataFrame or a pyarrow Table"):
+    with pytest.raises(PlanError, match="pandas DataFrame, a pyarrow Table or a polars"):
         hypergraph([{"a": 1}], verbose=False)
 
 
