@@ -33,16 +33,29 @@ class GraphTables:
         return {"source": self.source, "destination": self.destination, "node": self.node}
 
 
-def _need(module: str, extra: str) -> Any:
-    import importlib
+def _missing(module: str, error: ImportError) -> PlanError:
+    missing = PlanError(
+        f"this conversion needs the optional {module} package: "
+        f"pip install 'graphistry_fp[{module}]'"
+    )
+    missing.__cause__ = error
+    return missing
 
+
+def _networkx() -> Any:
     try:
-        return importlib.import_module(module)
-    except ImportError as e:
-        raise PlanError(
-            f"this conversion needs the optional {module} package: "
-            f"pip install 'graphistry_fp[{extra}]'"
-        ) from e
+        import networkx
+    except ImportError as error:
+        raise _missing("networkx", error) from error
+    return networkx
+
+
+def _igraph() -> Any:
+    try:
+        import igraph
+    except ImportError as error:
+        raise _missing("igraph", error) from error
+    return igraph
 
 
 def from_networkx(
@@ -68,7 +81,7 @@ def from_networkx(
             NetworkX graph, or an attribute has the name of an id column (it would
             overwrite the ids).
     """
-    nx = _need("networkx", "networkx")
+    nx = _networkx()
     if not isinstance(G, nx.Graph):
         raise PlanError(f"from_networkx() needs a networkx graph, got {type(G).__name__}")
     src = "src" if source is None else source
@@ -121,7 +134,7 @@ def from_igraph(
     Raises:
         PlanError: igraph is missing (install the ``igraph`` extra) or ``ig`` is not a graph.
     """
-    igraph = _need("igraph", "igraph")
+    igraph = _igraph()
     if not isinstance(ig, igraph.Graph):
         raise PlanError(f"from_igraph() needs an igraph.Graph, got {type(ig).__name__}")
     src = "source" if source is None else source
