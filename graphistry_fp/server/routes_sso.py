@@ -37,6 +37,7 @@ from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
 
 from .auth import note_user
+from .bodies import form_body
 from .context import ServerContext, context
 from .errors import ApiError, detail
 from .routes_auth import active_organization
@@ -110,9 +111,9 @@ async def login_submit(request: Request) -> HTMLResponse:
     """``POST /sso/authorize/<state>``: check the credentials, approve the state."""
     ctx = context(request)
     state = str(request.path_params["state"])
-    form = await request.form()
-    username, password = str(form.get("username", "")), str(form.get("password", ""))
-    if str(form.get("state", state)) != state:
+    form = await form_body(request)
+    username, password = form.get("username", ""), form.get("password", "")
+    if form.get("state", state) != state:
         raise detail(400, "The form's state does not match the page.")
     if not await run_in_threadpool(ctx.store.check_password, username, password):
         raise detail(401, "Unable to log in with provided credentials.")
