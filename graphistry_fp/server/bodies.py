@@ -133,15 +133,19 @@ async def body_to_file(request: Request, tmp_dir: Path) -> Path:
     """Stream the request body into a new file under ``tmp_dir`` and return its path.
 
     Uploads can be hundreds of megabytes and arrive concurrently, so the body goes to disk
-    chunk by chunk instead of being held (and copied) in memory. The caller owns the file.
+    chunk by chunk instead of being held (and copied) in memory. The file is private
+    (0600) and fsynced before it is returned, so the rename that publishes it can never
+    publish a file whose bytes are still only in the page cache. The caller owns the file.
     """
-    tmp_dir.mkdir(parents=True, exist_ok=True)
+    tmp_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd, name = tempfile.mkstemp(dir=tmp_dir, suffix=".upload")
     path = Path(name)
     try:
         with os.fdopen(fd, "wb") as out:
             async for chunk in request.stream():
                 out.write(chunk)
+            out.flush()
+            await run_in_threadpool(os.fsync, out.fileno())
     except BaseException:
         path.unlink(missing_ok=True)
         raise

@@ -18,6 +18,7 @@ import uvicorn
 from .app import build_app
 from .context import ServerContext
 from .control import Controls, Fault, encode_body
+from .data_dir import prepare_data_dir
 from .errors import ApiError
 from .records import DatasetRecord, RequestRecord
 from .routes_sso import approve
@@ -99,12 +100,13 @@ class LocalServer:
         return self
 
     def _open(self, data_dir: Path) -> ServerContext:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        prepare_data_dir(data_dir)
         store = Store(data_dir / "server.sqlite3")
-        for user in self._users:
-            store.put_user(user)
-        for key in self._keys:
-            store.put_key(key)
+        try:
+            store.sync(self._users, self._keys)
+        except BaseException:
+            store.close()
+            raise
         issuer = TokenIssuer(secret=store.jwt_secret(), ttl_s=self._token_ttl)
         return ServerContext(store=store, issuer=issuer, controls=self._controls, data_dir=data_dir)
 

@@ -91,11 +91,12 @@ def _attach_files(ctx: ServerContext, dataset_id: str, files: list[tuple[str, Fi
     rewrite, a file, so the dataset keeps the bytes it was created with)."""
     for kind, record in files:
         dest = ctx.table_path(dataset_id, kind)
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         try:
             os.link(ctx.file_path(record.file_id), dest)
         except OSError:
             shutil.copyfile(ctx.file_path(record.file_id), dest)
+            os.chmod(dest, 0o600)
         ctx.store.set_table(dataset_id, kind, record.rows or 0, record.owner)
 
 

@@ -66,8 +66,8 @@ def approve(ctx: ServerContext, state: str, username: str) -> str:
     """Approve a pending ``state`` for ``username``; returns the org it approves into.
 
     Raises:
-        ApiError: 404 unknown or 410 expired state, 403 when the flow named an org the user
-            does not belong to.
+        ApiError: 404 unknown or 410 expired state, 409 already approved (a state is
+            approved once), 403 when the flow named an org the user does not belong to.
     """
     found = ctx.store.sso_state(state)
     if found is None:
@@ -78,7 +78,8 @@ def approve(ctx: ServerContext, state: str, username: str) -> str:
     if org is not None and not ctx.store.is_member(username, org):
         raise detail(403, f"User {username!r} is not a member of organization {org!r}.")
     approved_org = org or ctx.store.default_org(username)
-    ctx.store.approve_sso_state(state, username, approved_org)
+    if not ctx.store.approve_sso_state(state, username, approved_org):
+        raise detail(409, "This SSO state was already approved: start the login again.")
     return approved_org
 
 
@@ -138,7 +139,7 @@ async def poll(request: Request) -> JSONResponse:
     username, org = redeemed
     note_user(request, username)
     ctx.store.set_active_org(username, org)
-    token = ctx.issuer.issue(username, org)
+    token = ctx.issue_token(username, org)
     return JSONResponse(
         {"status": "OK", "data": {"token": token, "active_organization": active_organization(org)}}
     )
