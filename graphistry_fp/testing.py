@@ -22,7 +22,7 @@ so these fixtures are available in any test suite without imports:
 
 ``graphistry_server_clean``
     The same server, with faults, latency and the request log cleared before and after the
-    test, and ``token_ttl``, ``max_body_bytes``, ``sso_state_ttl_s`` and
+    test, and ``token_ttl``, ``max_body_bytes``, ``sso_state_ttl_s``, the login throttle and
     ``sso_auto_approve`` restored: use it in tests that turn those knobs or read
     ``request_log()``.
 
@@ -65,6 +65,7 @@ def _reset(server: LocalServer) -> None:
     server.max_body_bytes = _MAX_BODY_BYTES
     server.sso_state_ttl_s = _SSO_STATE_TTL_S
     server.sso_auto_approve = None
+    server.set_login_throttle()
 
 
 @pytest.fixture(scope="session")

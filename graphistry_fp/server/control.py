@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+from collections import deque
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,6 +22,8 @@ from .errors import BodyTooLarge, too_large_response
 from .records import RequestRecord
 
 DEFAULT_MAX_BODY_BYTES = 512 * 1024 * 1024
+#: Requests the log keeps; older entries are dropped (a long-running server stays small).
+DEFAULT_LOG_LIMIT = 10_000
 
 
 @attrs.define(kw_only=True)
@@ -60,7 +63,7 @@ class Controls:
     latency_ms: float = 0.0
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     _faults: list[Fault] = attrs.field(factory=list)
-    _log: list[RequestRecord] = attrs.field(factory=list)
+    _log: deque[RequestRecord] = attrs.field(factory=lambda: deque(maxlen=DEFAULT_LOG_LIMIT))
     _lock: threading.Lock = attrs.field(factory=threading.Lock)
 
     def add_fault(self, fault: Fault) -> None:
@@ -88,6 +91,18 @@ class Controls:
         """Append to the request log."""
         with self._lock:
             self._log.append(entry)
+
+    @property
+    def log_limit(self) -> int:
+        """How many entries the request log keeps."""
+        return self._log.maxlen or 0
+
+    def set_log_limit(self, limit: int) -> None:
+        """Keep at most ``limit`` (>= 1) log entries, the newest."""
+        if limit < 1:
+            raise ValueError("the request log keeps at least one entry")
+        with self._lock:
+            self._log = deque(self._log, maxlen=limit)
 
     def request_log(self) -> list[RequestRecord]:
         """A copy of the request log."""

@@ -18,13 +18,24 @@ from starlette.responses import JSONResponse, Response
 _log = logging.getLogger(__name__)
 
 
-class ApiError(Exception):
-    """An error reply: ``status`` and the JSON ``body`` to send."""
+#: Headers of every HTML page holding a password form: no other site may frame it (a
+#: framed login form can be overlaid and clicked through: clickjacking).
+NO_FRAMING = {
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "frame-ancestors 'none'",
+}
 
-    def __init__(self, status: int, body: dict[str, Any]) -> None:
+
+class ApiError(Exception):
+    """An error reply: ``status``, the JSON ``body`` to send and extra ``headers``."""
+
+    def __init__(
+        self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(f"{status}: {body}")
         self.status = status
         self.body = body
+        self.headers = dict(headers or {})
 
 
 def detail(status: int, message: str, **extra: Any) -> ApiError:
@@ -51,7 +62,7 @@ def too_large_response(limit: int) -> JSONResponse:
 
 async def _api_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiError)
-    return JSONResponse(exc.body, status_code=exc.status)
+    return JSONResponse(exc.body, status_code=exc.status, headers=exc.headers)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

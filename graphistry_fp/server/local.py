@@ -118,6 +118,7 @@ class LocalServer:
         # pieces waits for the client's delayed ACK, about 40 ms per request on loopback.
         self._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._port = int(self._socket.getsockname()[1])
+        self._ctx.public_url = self._public_url()
         config = uvicorn.Config(
             build_app(self._ctx),
             log_config=None,  # never reconfigure the host process's logging
@@ -139,6 +140,12 @@ class LocalServer:
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("the local server failed to start (see the log above)")
             time.sleep(0.01)
+
+    def _public_url(self) -> str:
+        """Where clients reach this server: its URL, or for a wildcard bind this host."""
+        if self.host in ("0.0.0.0", "::", ""):
+            return f"http://{socket.gethostname()}:{self.port}"
+        return self.url
 
     def stop(self) -> None:
         """Stop serving, close the database, delete a temporary data dir. Idempotent."""
@@ -312,6 +319,29 @@ class LocalServer:
     def clear_request_log(self) -> None:
         """Empty the request log."""
         self._controls.clear_request_log()
+
+    @property
+    def request_log_limit(self) -> int:
+        """How many requests the log keeps, the oldest dropped first (settable)."""
+        return self._controls.log_limit
+
+    @request_log_limit.setter
+    def request_log_limit(self, limit: int) -> None:
+        self._controls.set_log_limit(int(limit))
+
+    def set_login_throttle(
+        self, *, per_user: int = 10, per_address: int = 100, window_s: float = 60.0
+    ) -> None:
+        """Answer 429 once a name (an address) has failed to log in ``per_user``
+        (``per_address``) times in ``window_s`` seconds; forgets earlier failures."""
+        throttle = self._context().throttle
+        throttle.per_user, throttle.per_address = int(per_user), int(per_address)
+        throttle.window_s = float(window_s)
+        throttle.clear()
+
+    def clear_login_throttle(self) -> None:
+        """Forget every failed login (the throttle starts afresh)."""
+        self._context().throttle.clear()
 
     def approve_sso(self, state: str, username: str) -> None:
         """Approve an SSO ``state`` for ``username``, as the login form would.

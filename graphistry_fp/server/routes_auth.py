@@ -54,7 +54,9 @@ async def password_login(request: Request) -> JSONResponse:
     ctx = context(request)
     body = await json_body(request)
     username, password = string_field(body, "username"), string_field(body, "password")
+    ctx.throttle.check(request, username)
     if not await run_in_threadpool(ctx.store.check_password, username, password):
+        ctx.throttle.failed(request, username)
         raise ApiError(
             401,
             {
@@ -72,8 +74,11 @@ async def personal_key_login(request: Request) -> JSONResponse:
     key_id, _, secret = credentials.strip().partition(":")
     if scheme.lower() != "personalkey" or not key_id or not secret:
         raise detail(401, "Personal key credentials were not provided.")
+    who = f"key:{key_id}"
+    ctx.throttle.check(request, who)
     username = await run_in_threadpool(ctx.store.check_key, key_id, secret)
     if username is None:
+        ctx.throttle.failed(request, who)
         raise detail(401, "Invalid personal key.")
     body = await json_body(request)
     return _login_reply(ctx, request, username, string_field(body, "org_name") or None)

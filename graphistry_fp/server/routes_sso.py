@@ -39,7 +39,7 @@ from starlette.routing import Route
 from .auth import note_user
 from .bodies import form_body
 from .context import ServerContext, context
-from .errors import ApiError, detail
+from .errors import NO_FRAMING, ApiError, detail
 from .routes_auth import active_organization
 
 
@@ -58,7 +58,10 @@ async def start(request: Request) -> JSONResponse:
     )
     if ctx.sso_auto_approve is not None:
         approve(ctx, state, ctx.sso_auto_approve)
-    auth_url = f"{str(request.base_url).rstrip('/')}/sso/authorize/{state}"
+    # From the configured address, never from the Host header: a request naming another
+    # host must not make the server send users to that host with their password.
+    base = ctx.public_url or str(request.base_url).rstrip("/")
+    auth_url = f"{base}/sso/authorize/{state}"
     return JSONResponse({"status": "OK", "data": {"state": state, "auth_url": auth_url}})
 
 
@@ -105,7 +108,8 @@ async def login_page(request: Request) -> HTMLResponse:
     if ctx.store.sso_state(state) is None:
         raise detail(404, "Unknown SSO state.")
     note = "Approve the login of your Graphistry client."
-    return HTMLResponse(_PAGE.format(note=html.escape(note), state=html.escape(state)))
+    page = _PAGE.format(note=html.escape(note), state=html.escape(state))
+    return HTMLResponse(page, headers=NO_FRAMING)
 
 
 async def login_submit(request: Request) -> HTMLResponse:
@@ -116,12 +120,17 @@ async def login_submit(request: Request) -> HTMLResponse:
     username, password = form.get("username", ""), form.get("password", "")
     if form.get("state", state) != state:
         raise detail(400, "The form's state does not match the page.")
+    ctx.throttle.check(request, username)
     if not await run_in_threadpool(ctx.store.check_password, username, password):
+        ctx.throttle.failed(request, username)
         raise detail(401, "Unable to log in with provided credentials.")
     note_user(request, username)
     org = approve(ctx, state, username)
     text = f"Signed in as {username} ({org}). You can close this window."
-    return HTMLResponse(f"<!doctype html><html><body><p>{html.escape(text)}</p></body></html>")
+    return HTMLResponse(
+        f"<!doctype html><html><body><p>{html.escape(text)}</p></body></html>",
+        headers=NO_FRAMING,
+    )
 
 
 async def poll(request: Request) -> JSONResponse:
