@@ -26,6 +26,7 @@ from .bodies import json_body, object_field, string_field
 from .context import ServerContext, context
 from .errors import ApiError, detail
 from .records import DatasetRecord, FileRecord
+from .sharing import may_read
 from .tables import receive_arrow
 from .tokens import Claims
 
@@ -195,12 +196,6 @@ def dataset_json(record: DatasetRecord) -> dict[str, Any]:
     }
 
 
-def _may_read(ctx: ServerContext, claims: Claims, record: DatasetRecord) -> bool:
-    if record.owner == claims.username or record.privacy == "public":
-        return True
-    return record.privacy != "private" and ctx.store.is_member(claims.username, record.org)
-
-
 async def get_dataset(request: Request) -> JSONResponse:
     """``GET /api/v2/upload/datasets/<id>``: the dataset's record."""
     ctx = context(request)
@@ -208,7 +203,7 @@ async def get_dataset(request: Request) -> JSONResponse:
     record = ctx.store.dataset(str(request.path_params["dataset_id"]))
     if record is None:
         raise ApiError(404, {"success": False, "detail": "No such dataset."})
-    if not _may_read(ctx, claims, record):
+    if not may_read(ctx.store, claims.username, record):
         raise ApiError(403, {"success": False, "detail": "You may not read this dataset."})
     return JSONResponse({"success": True, "data": dataset_json(record)})
 

@@ -3,7 +3,8 @@
 The page is self-contained (no CDN, no network): ``static/viewer.js`` fetches
 ``/graph/data/<id>.json`` and draws the graph on a canvas with a force-directed layout,
 applying the dataset's bindings and encodings. Like a Graphistry viewer link, the page and
-its data are readable without a token (the server binds loopback by default).
+its data are readable without a token when the dataset is public or was never shared;
+private and organization datasets need a viewer session (see :mod:`.viewer_access`).
 
 Routes:
     ``GET /graph/graph.html?dataset=ID``: the page (404 for an unknown dataset).
@@ -25,10 +26,12 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Route
 
+from .colours import safe_metadata
 from .context import ServerContext, context
 from .errors import detail
 from .ipc_layout import LayoutError, check_uncompressed
 from .records import DatasetRecord
+from .viewer_access import login_page, may_view
 
 #: Rows sent per table; beyond this the payload says ``truncated`` (the viewer stays fluid).
 MAX_EDGES = 30_000
@@ -62,11 +65,14 @@ def _record(request: Request, dataset_id: str) -> tuple[ServerContext, DatasetRe
 
 
 async def graph_page(request: Request) -> HTMLResponse:
-    """``GET /graph/graph.html?dataset=ID``: the viewer page."""
+    """``GET /graph/graph.html?dataset=ID``: the viewer page, or the viewer's login form
+    (401) for a dataset shared as private or organization and no allowed session."""
     dataset_id = request.query_params.get("dataset", "")
     if not dataset_id:
         raise detail(400, "Missing the 'dataset' query parameter.")
-    _, record = _record(request, dataset_id)
+    ctx, record = _record(request, dataset_id)
+    if not may_view(ctx, request, record):
+        return login_page(dataset_id, "Sign in as a user it is shared with to see it.")
     page = _PAGE.format(title=html.escape(record.name), dataset_id=html.escape(dataset_id))
     return HTMLResponse(page)
 
@@ -175,7 +181,7 @@ def dataset_payload(ctx: ServerContext, record: DatasetRecord) -> dict[str, Any]
             "edges_rows": record.edges_rows,
             "nodes_rows": record.nodes_rows,
         },
-        "metadata": record.metadata,
+        "metadata": safe_metadata(record.metadata),
         "node_encodings": node_encodings,
         "edge_encodings": record.edge_encodings,
         "nodes_derived": derived,
@@ -185,8 +191,11 @@ def dataset_payload(ctx: ServerContext, record: DatasetRecord) -> dict[str, Any]
 
 
 def graph_data(request: Request) -> Response:
-    """``GET /graph/data/<id>.json`` (sync: starlette runs it off the event loop)."""
+    """``GET /graph/data/<id>.json`` (sync: starlette runs it off the event loop); 401
+    without a session allowed to see a private or organization dataset."""
     ctx, record = _record(request, str(request.path_params["dataset_id"]))
+    if not may_view(ctx, request, record):
+        raise detail(401, "This dataset is not public: sign in on its viewer page.")
     body = json.dumps(dataset_payload(ctx, record), separators=(",", ":"), allow_nan=False)
     return Response(body, media_type="application/json")
 
