@@ -18,10 +18,14 @@ from typing import Any
 import attrs
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .errors import BodyTooLarge, too_large_response
+from .errors import BodyTooLarge, BodyTooSlow, too_large_response
 from .records import RequestRecord
 
 DEFAULT_MAX_BODY_BYTES = 512 * 1024 * 1024
+#: A request body may pause this long at most, and past this long must average at least
+#: DEFAULT_MIN_BODY_RATE bytes per second (else 408).
+DEFAULT_BODY_TIMEOUT_S = 30.0
+DEFAULT_MIN_BODY_RATE = 1024.0
 #: Requests the log keeps; older entries are dropped (a long-running server stays small).
 DEFAULT_LOG_LIMIT = 10_000
 
@@ -62,6 +66,8 @@ class Controls:
 
     latency_ms: float = 0.0
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    body_timeout_s: float = DEFAULT_BODY_TIMEOUT_S
+    min_body_rate: float = DEFAULT_MIN_BODY_RATE
     _faults: list[Fault] = attrs.field(factory=list)
     _log: deque[RequestRecord] = attrs.field(factory=lambda: deque(maxlen=DEFAULT_LOG_LIMIT))
     _lock: threading.Lock = attrs.field(factory=threading.Lock)
@@ -189,7 +195,7 @@ class ControlMiddleware:
         if declared is not None and declared.isdigit() and int(declared) > limit:
             await too_large_response(limit)(scope, receive, logged)
             return
-        await self.app(scope, _limited(receive, limit), logged)
+        await self.app(scope, _limited(receive, limit, controls), logged)
 
     @staticmethod
     async def _reply(send: Send, fault: Fault) -> None:
@@ -200,18 +206,34 @@ class ControlMiddleware:
         await send({"type": "http.response.body", "body": fault.body})
 
 
-def _limited(receive: Receive, limit: int) -> Receive:
+def _limited(receive: Receive, limit: int, controls: Controls) -> Receive:
     """``receive`` that raises :class:`BodyTooLarge` once the body passes ``limit`` bytes
-    (chunked bodies carry no Content-Length to check up front)."""
+    (chunked bodies carry no Content-Length to check up front), and :class:`BodyTooSlow`
+    when the body stalls for ``body_timeout_s`` or, past that much time, averages under
+    ``min_body_rate`` bytes per second (a trickle must not hold a connection forever)."""
     seen = 0
+    started: float | None = None
+    complete = False
+    timeout, min_rate = controls.body_timeout_s, controls.min_body_rate
 
     async def limited() -> Message:
-        nonlocal seen
-        message = await receive()
+        nonlocal seen, started, complete
+        if complete:  # the body is in: what is left is waiting for a disconnect
+            return await receive()
+        loop = asyncio.get_running_loop()
+        started = loop.time() if started is None else started
+        try:
+            message = await asyncio.wait_for(receive(), timeout)
+        except asyncio.TimeoutError:
+            raise BodyTooSlow(timeout, min_rate) from None
         if message["type"] == "http.request":
             seen += len(message.get("body", b""))
             if seen > limit:
                 raise BodyTooLarge(limit)
+            complete = not message.get("more_body", False)
+            elapsed = loop.time() - started
+            if not complete and elapsed > timeout and seen < min_rate * elapsed:
+                raise BodyTooSlow(timeout, min_rate)
         return message
 
     return limited

@@ -51,6 +51,15 @@ class BodyTooLarge(Exception):
         self.limit = limit
 
 
+class BodyTooSlow(Exception):
+    """The request body stalled, or trickled in under the minimum rate."""
+
+    def __init__(self, timeout_s: float, min_rate: float) -> None:
+        super().__init__(
+            f"request body stalled for {timeout_s:g} s or arrived under {min_rate:g} bytes/s"
+        )
+
+
 def too_large_response(limit: int) -> JSONResponse:
     """The 413 reply, shared by the Content-Length check and the streaming check."""
     return JSONResponse(
@@ -77,6 +86,15 @@ async def _too_large(request: Request, exc: Exception) -> Response:
     return too_large_response(exc.limit)
 
 
+async def _too_slow(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, BodyTooSlow)
+    return JSONResponse(
+        {"detail": f"Request timeout: the {exc}.", "success": False},
+        status_code=408,
+        headers={"connection": "close"},
+    )
+
+
 async def _client_gone(request: Request, exc: Exception) -> Response:
     # The client hung up (its timeout, a reset) before its body arrived: nobody will read
     # a reply, and it is not a server error (no traceback in the log). 499 as nginx logs it.
@@ -93,6 +111,7 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     ApiError: _api_error,
     HTTPException: _http_error,
     BodyTooLarge: _too_large,
+    BodyTooSlow: _too_slow,
     ClientDisconnect: _client_gone,
     Exception: _server_error,
 }

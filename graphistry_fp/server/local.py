@@ -20,6 +20,8 @@ from .context import ServerContext
 from .control import Controls, Fault, encode_body
 from .data_dir import prepare_data_dir
 from .errors import ApiError
+from .limits import LimitKnobs
+from .protocol import accept_batch, guarded_protocol
 from .records import DatasetRecord, RequestRecord
 from .routes_sso import approve
 from .specs import parse_key, parse_user
@@ -29,7 +31,7 @@ from .tokens import TokenIssuer
 _START_TIMEOUT_S = 15.0
 
 
-class LocalServer:
+class LocalServer(LimitKnobs):
     """A Graphistry-compatible server on a background thread (DESIGN.md section 7).
 
     Args:
@@ -66,6 +68,7 @@ class LocalServer:
         self._users = [parse_user(spec) for spec in users]
         self._keys = [parse_key(spec) for spec in personal_keys]
         self._controls = Controls(latency_ms=float(latency_ms))
+        self._protocol = guarded_protocol()
         self._token_ttl = int(token_ttl)
         self._data_dir_arg = None if data_dir is None else Path(data_dir)
         self.host = host
@@ -126,6 +129,8 @@ class LocalServer:
             access_log=False,
             lifespan="off",
             timeout_graceful_shutdown=2,
+            http=self._protocol,  # header deadline and connection cap (protocol.py)
+            backlog=accept_batch(self._protocol.max_connections),
         )
         self._uvicorn = uvicorn.Server(config)
         self._thread = threading.Thread(
@@ -232,15 +237,6 @@ class LocalServer:
             self._ctx.issuer.ttl_s = int(seconds)
 
     @property
-    def max_body_bytes(self) -> int:
-        """The request-body limit; larger bodies get 413 (settable at runtime)."""
-        return self._controls.max_body_bytes
-
-    @max_body_bytes.setter
-    def max_body_bytes(self, limit: int) -> None:
-        self._controls.max_body_bytes = int(limit)
-
-    @property
     def sso_state_ttl_s(self) -> float:
         """How long a new SSO state stays redeemable, in seconds (settable at runtime)."""
         return self._context().sso_state_ttl_s
@@ -319,29 +315,6 @@ class LocalServer:
     def clear_request_log(self) -> None:
         """Empty the request log."""
         self._controls.clear_request_log()
-
-    @property
-    def request_log_limit(self) -> int:
-        """How many requests the log keeps, the oldest dropped first (settable)."""
-        return self._controls.log_limit
-
-    @request_log_limit.setter
-    def request_log_limit(self, limit: int) -> None:
-        self._controls.set_log_limit(int(limit))
-
-    def set_login_throttle(
-        self, *, per_user: int = 10, per_address: int = 100, window_s: float = 60.0
-    ) -> None:
-        """Answer 429 once a name (an address) has failed to log in ``per_user``
-        (``per_address``) times in ``window_s`` seconds; forgets earlier failures."""
-        throttle = self._context().throttle
-        throttle.per_user, throttle.per_address = int(per_user), int(per_address)
-        throttle.window_s = float(window_s)
-        throttle.clear()
-
-    def clear_login_throttle(self) -> None:
-        """Forget every failed login (the throttle starts afresh)."""
-        self._context().throttle.clear()
 
     def approve_sso(self, state: str, username: str) -> None:
         """Approve an SSO ``state`` for ``username``, as the login form would.
