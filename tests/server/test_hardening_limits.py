@@ -1,0 +1,20 @@
+"""Issue 17, item 9: the request log of a long-running server stays bounded."""
+
+from __future__ import annotations
+
+from graphistry_fp.server import LocalServer
+
+from .helpers import get
+
+
+def test_request_log_keeps_the_newest_entries_up_to_its_limit() -> None:
+    """The log keeps 10,000 entries by default and at most ``request_log_limit``, the
+    newest, once that limit is lowered.
+
+    Fails before the fix: the log had no limit (no ``request_log_limit`` knob)."""
+    with LocalServer(users=["alice:pw"]) as srv:
+        assert 10_000 == srv.request_log_limit
+        srv.request_log_limit = 3
+        for index in range(6):
+            get(srv, f"/nope/{index}")
+        assert ["/nope/3", "/nope/4", "/nope/5"] == [r.path for r in srv.request_log()]
