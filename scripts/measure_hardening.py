@@ -31,9 +31,9 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 
+import httpx
 import numpy as np
 import pyarrow as pa
-import requests
 
 _LINE = re.compile(r"listening on (http://127\.0\.0\.1:(\d+))")
 _MB = 2**20
@@ -78,7 +78,7 @@ def _rss_growth_mb(pid: int, baseline_kb: int) -> float:
 
 
 def _token(url: str) -> str:
-    reply = requests.post(f"{url}/api-token-auth/", json={"username": "a", "password": "pw"})
+    reply = httpx.post(f"{url}/api-token-auth/", json={"username": "a", "password": "pw"})
     return str(reply.json()["token"])
 
 
@@ -96,17 +96,19 @@ def bomb() -> None:
         baseline = _status_kb(process.pid, "VmRSS")
         token = _token(url)
         headers = {"Authorization": f"Bearer {token}"}
-        created = requests.post(
+        created = httpx.post(
             f"{url}/api/v2/upload/datasets/",
             json={"edge_encodings": {"bindings": {"source": "s", "destination": "d"}}},
             headers=headers,
         ).json()["data"]["dataset_id"]
-        upload = requests.post(
-            f"{url}/api/v2/upload/datasets/{created}/edges/arrow", data=body, headers=headers
+        upload = httpx.post(
+            f"{url}/api/v2/upload/datasets/{created}/edges/arrow",
+            content=body,
+            headers=headers,
+            timeout=120,
         )
         reads = [
-            requests.get(f"{url}/graph/data/{created}.json", timeout=120).status_code
-            for _ in range(8)
+            httpx.get(f"{url}/graph/data/{created}.json", timeout=120).status_code for _ in range(8)
         ]
         print(
             f"bomb: body {len(body) / 1024:.0f} KB -> upload {upload.status_code}, "
@@ -125,18 +127,19 @@ def json_body() -> None:
         def probe() -> None:
             while not done.is_set():
                 start = time.perf_counter()
-                requests.get(f"{url}/", timeout=60)
+                httpx.get(f"{url}/", timeout=60)
                 waits.append(time.perf_counter() - start)
                 time.sleep(0.01)
 
         prober = threading.Thread(target=probe)
         prober.start()
         time.sleep(0.2)
+        status: object
         try:
-            reply = requests.post(f"{url}/api-token-auth/", data=body, timeout=120)
+            reply = httpx.post(f"{url}/api-token-auth/", content=body, timeout=120)
             status = reply.status_code
-        except requests.ConnectionError:
-            status = "connection closed"
+        except httpx.TransportError as exc:
+            status = type(exc).__name__
         time.sleep(0.5)
         done.set()
         prober.join()
@@ -155,8 +158,8 @@ def half_open() -> None:
             sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
         start = time.perf_counter()
         try:
-            status: object = requests.get(f"{url}/", timeout=(10, 30)).status_code
-        except requests.RequestException as exc:
+            status: object = httpx.get(f"{url}/", timeout=httpx.Timeout(30, connect=10)).status_code
+        except httpx.HTTPError as exc:
             status = type(exc).__name__
         print(
             f"halfopen: 110 half-open connections, fd limit 100 -> normal request {status} "
