@@ -206,6 +206,35 @@ class ControlMiddleware:
         await send({"type": "http.response.body", "body": fault.body})
 
 
+async def _within(receive: Receive, timeout: float, error: Exception) -> Message:
+    """``await receive()``, raising ``error`` if it takes over ``timeout`` seconds.
+
+    A timer that cancels this task, as ``asyncio.timeout`` does (3.11+), instead of
+    ``asyncio.wait_for``, which would start a task per body chunk.
+    """
+    task = asyncio.current_task()
+    assert task is not None
+    expired = False
+
+    def expire() -> None:
+        nonlocal expired
+        expired = True
+        task.cancel()
+
+    handle = asyncio.get_running_loop().call_later(timeout, expire)
+    try:
+        return await receive()
+    except asyncio.CancelledError:
+        if not expired:
+            raise
+        uncancel = getattr(task, "uncancel", None)
+        if uncancel is not None:
+            uncancel()
+        raise error from None
+    finally:
+        handle.cancel()
+
+
 def _limited(receive: Receive, limit: int, controls: Controls) -> Receive:
     """``receive`` that raises :class:`BodyTooLarge` once the body passes ``limit`` bytes
     (chunked bodies carry no Content-Length to check up front), and :class:`BodyTooSlow`
@@ -222,10 +251,7 @@ def _limited(receive: Receive, limit: int, controls: Controls) -> Receive:
             return await receive()
         loop = asyncio.get_running_loop()
         started = loop.time() if started is None else started
-        try:
-            message = await asyncio.wait_for(receive(), timeout)
-        except asyncio.TimeoutError:
-            raise BodyTooSlow(timeout, min_rate) from None
+        message = await _within(receive, timeout, BodyTooSlow(timeout, min_rate))
         if message["type"] == "http.request":
             seen += len(message.get("body", b""))
             if seen > limit:
