@@ -78,13 +78,20 @@ class LimitKnobs:
         self._controls.set_log_limit(int(limit))
 
     def set_login_throttle(
-        self, *, per_user: int = 10, per_address: int = 100, window_s: float = 60.0
+        self,
+        *,
+        per_user: int = 10,
+        per_address: int = 100,
+        window_s: float = 60.0,
+        enabled: bool = True,
     ) -> None:
         """Answer 429 once a name (an address) has failed to log in ``per_user``
-        (``per_address``) times in ``window_s`` seconds; forgets earlier failures."""
+        (``per_address``) times in ``window_s`` seconds; ``enabled=False`` turns the
+        throttle off. Forgets earlier failures."""
         throttle = self._context().throttle
         throttle.per_user, throttle.per_address = int(per_user), int(per_address)
         throttle.window_s = float(window_s)
+        throttle.enabled = bool(enabled)
         throttle.clear()
 
     def clear_login_throttle(self) -> None:

@@ -41,9 +41,12 @@ class LocalServer(LimitKnobs):
         personal_keys: ``"NAME:KEY_ID:SECRET"`` strings, as ``--personal-key``.
         token_ttl: lifetime of issued JWTs, in seconds (settable later: ``token_ttl``).
         latency_ms: delay added to every request (settable later: ``set_latency``).
-        data_dir: where the database and Arrow files live. None: a temporary directory,
-            deleted on :meth:`stop`; a path: kept, and reused (users, datasets, and the
-            token secret, so tokens survive a restart).
+        data_dir: where the database and Arrow files live (made 0700, its files 0600).
+            None: a temporary directory, deleted on :meth:`stop`; a path: kept, and reused
+            (datasets, and the token secret, so tokens survive a restart). ``users`` and
+            ``personal_keys`` are the truth at every start: a stored user, key or org
+            membership not given is disabled, and a changed password revokes that
+            user's earlier tokens.
         host: the interface to bind; loopback unless you mean to expose it.
         port: the port; 0 picks a free one (read it back from :attr:`port`).
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from graphistry_fp.server import LocalServer
 
-from .helpers import get
+from .helpers import get, post
 
 
 def test_request_log_keeps_the_newest_entries_up_to_its_limit() -> None:
@@ -18,3 +18,17 @@ def test_request_log_keeps_the_newest_entries_up_to_its_limit() -> None:
         for index in range(6):
             get(srv, f"/nope/{index}")
         assert ["/nope/3", "/nope/4", "/nope/5"] == [r.path for r in srv.request_log()]
+
+
+def test_login_throttle_is_on_by_default() -> None:
+    """A LocalServer (as ``serve`` runs it) throttles from the start: the 11th failed
+    login for a name within a minute is a 429, even with the right password.
+
+    Fails before the fix: every attempt was checked."""
+    with LocalServer(users=["alice:pw"]) as srv:
+        for _ in range(10):
+            reply = post(srv, "/api-token-auth/", json={"username": "alice", "password": "no"})
+            assert 401 == reply.status_code
+        reply = post(srv, "/api-token-auth/", json={"username": "alice", "password": "pw"})
+        assert 429 == reply.status_code
+        assert "retry-after" in reply.headers

@@ -66,6 +66,7 @@ def test_failed_password_logins_are_throttled_per_user(srv: LocalServer) -> None
     Retry-After; another user is not affected; successes never count.
 
     Fails before the fix: the 11th attempt was checked (a 200)."""
+    srv.set_login_throttle()  # the defaults (the test fixture's server has it off)
     for _ in range(20):
         login(srv, "carol", "carol-pw")  # successes do not count
     for _ in range(10):

@@ -114,6 +114,7 @@ def test_viewer_login_is_throttled(srv: LocalServer) -> None:
     """Wrong passwords on the viewer form count toward the login throttle (429).
 
     Fails before the fix: there was no viewer login (the route was a 405)."""
+    srv.set_login_throttle()  # the defaults (the test fixture's server has it off)
     dataset_id = _shared(srv, "private")
     form = {"username": "alice", "password": "wrong", "dataset": dataset_id}
     statuses = [post(srv, "/graph/login", data=form).status_code for _ in range(11)]
