@@ -32,7 +32,7 @@ from graphistry_fp.effects.stream import BATCH_ROWS
 from graphistry_fp.effects.tables import table_digest
 from graphistry_fp.interpreters import streaming
 from graphistry_fp.server import LocalServer
-from tests.interpreters.conftest import user_client
+from tests.support.clients import user_client
 
 REPO = Path(__file__).resolve().parents[2]
 BIG_EDGES = 5_000_000
