@@ -229,7 +229,14 @@ class _Run:
         else:
             flow = PERFORMERS[type(effect)](effect, self.org_name)
         try:
-            result = run_flow(flow, self.send)
+            try:
+                result = run_flow(flow, self.send)
+            except ProtocolError as error:
+                if not (error.status == 411 and isinstance(body, StreamBody) and body.length is None):
+                    raise
+                # 411 Length Required: a proxy that refuses chunked bodies. Count, resend.
+                body = body.counted()
+                result = run_flow(upload_table(effect, self.org_name, body), self.send)  # type: ignore[arg-type]
         finally:
             if isinstance(body, StreamBody) and body.progress is not None:
                 body.progress.close()

@@ -10,9 +10,9 @@ transport hands them to the driver as they come (:func:`request_data`).
 A dataset is streamed with HTTP/1.1 chunked transfer encoding: the body's size is known
 only once its footer is written. A ``Content-Length`` would need a counting pass over
 every row first (reading and encoding the dataset twice); the measurement that chose
-chunked is in the README ("Big graphs") and ``benchmarks/stream.py``. ``COUNT_FIRST``
-turns that counting pass on (kept for the benchmark's comparison and for servers that
-refuse chunked bodies).
+chunked is in the README ("Big graphs") and ``benchmarks/stream.py``. A server or proxy
+that refuses chunked bodies (411 Length Required) gets the body again with a counted
+length (``StreamBody.counted``); ``COUNT_FIRST`` counts up front instead.
 
 Reading (:func:`dataset_batches`, the only place that reads a dataset's files): plain
 Parquet datasets file by file with ``ParquetFile.iter_batches`` (pages as batches need
@@ -78,6 +78,12 @@ class StreamBody:
         if self.progress is not None:
             chunks = track(chunks, self.progress.attempt())
         return chunks
+
+    def counted(self) -> StreamBody:
+        """The same body with its length counted (one extra pass), for a server or proxy
+        that refuses chunked transfer encoding (411 Length Required)."""
+        length = sum(memoryview(chunk).nbytes for chunk in self._open())
+        return StreamBody(self._open, length, self.progress)
 
     def with_progress(self, progress: UploadProgress | None) -> StreamBody:
         """The same body, reporting to ``progress``."""
@@ -193,11 +199,8 @@ def _read_errors_typed(batches: Iterator[Any], what: str) -> Iterator[Any]:
 
 def stream_body(upload: UploadTable) -> StreamBody:
     """The body of a streamed upload (chunked, or counted first with ``COUNT_FIRST``)."""
-    open_chunks = dataset_chunks(upload)
-    length = None
-    if COUNT_FIRST:
-        length = sum(memoryview(chunk).nbytes for chunk in open_chunks())
-    return StreamBody(open_chunks, length)
+    body = StreamBody(dataset_chunks(upload))
+    return body.counted() if COUNT_FIRST else body
 
 
 def _slices(buffer: Any) -> Iterator[memoryview]:

@@ -20,6 +20,7 @@ import termios
 import textwrap
 import threading
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -181,3 +182,30 @@ def test_no_bar_in_a_pipe_or_when_turned_off(tmp_path: Path, progress: str, term
     code, err = run_child(["table", progress, str(tmp_path)], terminal=terminal)
     assert 0 == code, err[-2000:]
     assert "upload edges" not in err
+
+
+def test_the_hook_counts_sync_and_async_bodies_alike() -> None:
+    """``track`` and ``atrack`` (the async drivers' twin) report the same rising counts,
+    each chunk once it has been taken, the last equal to the body's size."""
+    import asyncio
+
+    from graphistry_fp.interpreters.progress import ProgressOptions, UploadProgress, atrack, track
+
+    chunks = [b"ab", memoryview(b"cdef"), b"", b"g"]
+    seen: dict[str, list[int]] = {"sync": [], "async": []}
+
+    def counter(kind: str) -> Any:
+        options = ProgressOptions(on_progress=lambda e: seen[kind].append(e.bytes_sent), bar=False)
+        return UploadProgress("edges", 7, "ds1", options).attempt()
+
+    assert chunks == list(track(chunks, counter("sync")))
+
+    async def body() -> Any:
+        for chunk in chunks:
+            yield chunk
+
+    async def drain() -> list[Any]:
+        return [chunk async for chunk in atrack(body(), counter("async"))]
+
+    assert chunks == asyncio.run(drain())
+    assert {"sync": [2, 6, 7], "async": [2, 6, 7]} == seen

@@ -264,3 +264,17 @@ def test_a_file_of_another_type_is_a_plan_error(srv: LocalServer, tmp_path: Path
     with user_client(srv) as client, pytest.raises(PlanError) as info:
         client.run(graphistry.edges(ds.dataset(folder), "src", "dst").plan())
     assert "batch 2 of the edges dataset does not fit its schema" in str(info.value)
+
+
+def test_411_length_required_resends_with_a_counted_length(
+    srv: LocalServer, tmp_path: Path, counted_reads: list[int]
+) -> None:
+    """A server or proxy that refuses chunked bodies (411): the run counts the body (one
+    more read) and resends it with a Content-Length; the table is stored."""
+    table = edges_table(BATCH_ROWS + 9)
+    folder = write_parquet(tmp_path / "411", table)
+    srv.inject_fault(UPLOAD_PATH, status=411, method="POST", body={"detail": "Length Required"})
+    with user_client(srv) as client:
+        result = client.run(graphistry.edges(ds.dataset(folder), "src", "dst").plan())
+    assert 3 == len(counted_reads)
+    assert table_digest(table) == table_digest(stored(srv, result.dataset_id))
