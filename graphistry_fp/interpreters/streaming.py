@@ -23,7 +23,7 @@ the table. Read errors become :class:`PlanError`s naming the dataset.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from typing import Any
 
 from graphistry_fp.effects import UploadTable
@@ -88,6 +88,22 @@ class StreamBody:
     def with_progress(self, progress: UploadProgress | None) -> StreamBody:
         """The same body, reporting to ``progress``."""
         return StreamBody(self._open, self.length, progress)
+
+
+async def achunks(body: StreamBody) -> AsyncIterator[Any]:
+    """:meth:`StreamBody.chunks` for async drivers (httpx): each chunk is produced in a
+    worker thread, since reading files and encoding batches would hold the event loop.
+    Progress events then come from that worker thread. Send ``body.length`` as the
+    ``Content-Length`` when it is not None, else stream chunked."""
+    import asyncio
+
+    chunks = body.chunks()
+    done = object()
+    while True:
+        chunk = await asyncio.to_thread(next, chunks, done)
+        if chunk is done:
+            return
+        yield chunk
 
 
 def request_data(body: Any) -> Any:

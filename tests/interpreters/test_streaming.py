@@ -278,3 +278,32 @@ def test_411_length_required_resends_with_a_counted_length(
         result = client.run(graphistry.edges(ds.dataset(folder), "src", "dst").plan())
     assert 3 == len(counted_reads)
     assert table_digest(table) == table_digest(stored(srv, result.dataset_id))
+
+
+def test_async_drivers_get_the_same_bytes_off_the_loop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``achunks`` yields exactly the bytes of the sync body, each produced off the event
+    loop's thread (reading and encoding never hold the loop)."""
+    import asyncio
+    import threading
+
+    folder = write_parquet(tmp_path / "async", edges_table(2 * BATCH_ROWS + 1))
+    upload = next(graphistry.edges(ds.dataset(folder), "src", "dst").plan().uploads())
+    body = streaming.stream_body(upload)
+    expected = b"".join(bytes(chunk) for chunk in body.chunks())
+    producers: set[str] = set()
+    real = streaming.dataset_batches
+
+    def spy(table: Any) -> Any:
+        for batch in real(table):
+            producers.add(threading.current_thread().name)
+            yield batch
+
+    async def drain() -> bytes:
+        return b"".join([bytes(chunk) async for chunk in streaming.achunks(body)])
+
+    monkeypatch.setattr(streaming, "dataset_batches", spy)
+    got = asyncio.run(drain())
+    assert expected == got
+    assert threading.main_thread().name not in producers
