@@ -209,3 +209,14 @@ def test_the_hook_counts_sync_and_async_bodies_alike() -> None:
 
     assert chunks == asyncio.run(drain())
     assert {"sync": [2, 6, 7], "async": [2, 6, 7]} == seen
+
+
+def test_dry_run_client_takes_the_same_options() -> None:
+    """DryRunClient accepts on_progress/progress like every client (and refuses bad
+    ones); it sends no bytes, so the callback is never called."""
+    calls: list[ProgressEvent] = []
+    client = graphistry.DryRunClient(on_progress=calls.append, progress=False)
+    client.run(graphistry.edges(edges(10), "s", "d").plan())
+    assert [] == calls
+    with pytest.raises(ConfigError):
+        graphistry.DryRunClient(on_progress=3)
