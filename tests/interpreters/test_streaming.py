@@ -177,7 +177,9 @@ def test_reset_mid_body_is_a_transport_error_with_the_dataset_id(
     """The server resetting the connection during every attempt's body gives a
     TransportError carrying the dataset id, after re-reading the dataset per attempt."""
     folder = write_parquet(tmp_path / "reset", edges_table(8 * BATCH_ROWS))
-    srv.inject_fault(UPLOAD_PATH, reset=True, count=2, method="POST")
+    # The server reads nothing for 0.2 s, then resets: by then the client has filled the
+    # socket buffers with part of the 12 MB body and is blocked in the middle of it.
+    srv.inject_fault(UPLOAD_PATH, reset=True, count=2, method="POST", delay_s=0.2)
     with user_client(srv, max_retries=1) as client, pytest.raises(TransportError) as info:
         client.run(graphistry.edges(ds.dataset(folder), "src", "dst").plan())
     assert info.value.dataset_id is not None
