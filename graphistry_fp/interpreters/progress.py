@@ -9,6 +9,9 @@ reports it to the user's callback and to the bar. :class:`UploadProgress` owns o
 table's upload across attempts: a retry re-reads the body from the start, so it starts a
 new attempt (the bar restarts; events carry ``attempt``).
 
+The callback runs in the uploading thread between two chunks, so it should be quick; an
+exception it raises aborts that upload and propagates out of ``run()`` unchanged.
+
 The bar (``tqdm.auto``: a terminal bar, or a widget in a notebook) is shown only when
 ``progress`` is on (the default), the process can show one (stderr is a terminal, or an
 IPython kernel runs it: never in a service log or a pipe), and the upload is over
