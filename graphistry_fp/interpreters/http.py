@@ -221,28 +221,30 @@ class _Run:
         return response
 
     def perform(self, effect: Effect) -> Any:
-        body: Any = None
         if isinstance(effect, UploadTable):
-            body = with_progress(self._bodies[effect.kind].result(), effect.kind,
-                                 str(effect.dataset), self.progress)  # fmt: skip
-            flow: Flow[Any] = upload_table(effect, self.org_name, body)
-        else:
-            flow = PERFORMERS[type(effect)](effect, self.org_name)
-        try:
-            try:
-                result = run_flow(flow, self.send)
-            except ProtocolError as error:
-                if not (error.status == 411 and isinstance(body, StreamBody) and body.length is None):
-                    raise
-                # 411 Length Required: a proxy that refuses chunked bodies. Count, resend.
-                body = body.counted()
-                result = run_flow(upload_table(effect, self.org_name, body), self.send)  # type: ignore[arg-type]
-        finally:
-            if isinstance(body, StreamBody) and body.progress is not None:
-                body.progress.close()
+            return self._upload(effect)
+        result = run_flow(PERFORMERS[type(effect)](effect, self.org_name), self.send)
         if isinstance(effect, CreateDataset):
             self.dataset_id = result
         return result
+
+    def _upload(self, effect: UploadTable) -> None:
+        """Upload one table: its prepared body, reporting progress; a streamed body that a
+        proxy refuses as chunked (411 Length Required) is counted and sent once more."""
+        body = with_progress(self._bodies[effect.kind].result(), effect.kind,
+                             str(effect.dataset), self.progress)  # fmt: skip
+        try:
+            try:
+                return run_flow(upload_table(effect, self.org_name, body), self.send)
+            except ProtocolError as error:
+                chunked = isinstance(body, StreamBody) and body.length is None
+                if error.status != 411 or not chunked:
+                    raise
+                body = body.counted()
+                return run_flow(upload_table(effect, self.org_name, body), self.send)
+        finally:
+            if isinstance(body, StreamBody) and body.progress is not None:
+                body.progress.close()
 
     def stage(self, stage: Stage, executor: Callable[[], Executor]) -> tuple[Any, ...]:
         if len(stage) == 1:
