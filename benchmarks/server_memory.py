@@ -5,7 +5,9 @@ as a subprocess twice:
 
 1. with ``--max-body-mb`` above the body: one Arrow IPC file of ``--gib`` GiB (the same
    64k-row batch repeated) is POSTed with chunked transfer encoding; the server's peak
-   RSS (``VmHWM`` of its process) is compared with its RSS before the upload;
+   RSS (``VmHWM`` of its process) is compared with its RSS before the upload, and split
+   (sampled every 50 ms) into anonymous memory and file-backed pages (the memory-mapped
+   check of the stored file: page cache the kernel can drop);
 2. with the default body limit (512 MiB): the same body must get a clear 413 (status and
    how long the client took to learn it).
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import threading
 import time
 from typing import Any
 
@@ -67,6 +70,17 @@ def _upload(srv: ServerProcess, gib: float) -> dict[str, Any]:
     body, rows = _body(gib)
     pid = _server_pid(srv)
     before = _status_kb(pid, "VmRSS")
+    anon = [_status_kb(pid, "RssAnon")]
+    mapped = [_status_kb(pid, "RssFile")]
+    stop = threading.Event()
+
+    def sample() -> None:  # anonymous (heap) vs file-backed (memory-mapped) pages
+        while not stop.wait(0.05):
+            anon.append(_status_kb(pid, "RssAnon"))
+            mapped.append(_status_kb(pid, "RssFile"))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     started = time.perf_counter()
     try:
         reply = requests.post(f"{base}/api/v2/upload/datasets/{dataset_id}/edges/arrow",
@@ -76,8 +90,13 @@ def _upload(srv: ServerProcess, gib: float) -> dict[str, Any]:
     except requests.RequestException as error:
         status, text = type(error).__name__, str(error)[:200]
     seconds = time.perf_counter() - started
+    time.sleep(0.2)
+    stop.set()
+    sampler.join()
     return {"rows": rows, "status": status, "reply": text, "seconds": seconds,
-            "rss_before": before, "peak_rss": _status_kb(pid, "VmHWM")}  # fmt: skip
+            "rss_before": before, "peak_rss": _status_kb(pid, "VmHWM"),
+            "peak_extra_anon_mib": round((max(anon) - anon[0]) / 2**20, 1),
+            "peak_extra_file_mib": round((max(mapped) - mapped[0]) / 2**20, 1)}  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
