@@ -309,3 +309,20 @@ def test_async_drivers_get_the_same_bytes_off_the_loop(
     got = asyncio.run(drain())
     assert expected == got
     assert threading.main_thread().name not in producers
+
+
+def test_hive_partitioned_folder_streams_its_partition_column(
+    srv: LocalServer, tmp_path: Path
+) -> None:
+    """A hive-partitioned folder (``day=1/``, ``day=2/``) streams through the scanner; the
+    partition column arrives as a column, every row once."""
+    table = edges_table(1000).append_column("day", pa.array([1, 2] * 500, pa.int32()))
+    pq.write_to_dataset(table, tmp_path / "hive", partition_cols=["day"])
+    data = ds.dataset(tmp_path / "hive", partitioning="hive")
+    with user_client(srv) as client:
+        result = client.run(graphistry.edges(data, "src", "dst").bind(edge_color="day").plan())
+    got = stored(srv, result.dataset_id)
+    assert ["src", "dst", "weight", "day"] == got.column_names
+    key = ["src", "dst", "weight", "day"]
+    assert table.sort_by([(k, "ascending") for k in key]).to_pylist() == got.sort_by(
+        [(k, "ascending") for k in key]).to_pylist()  # fmt: skip
