@@ -29,10 +29,10 @@ from .errors import (
     SSOTimeoutError,
     TransportError,
 )
-from .interpreters.base import Client
-from .interpreters.dryrun import DryRunClient
-from .interpreters.roots import client_root
-from .interpreters.unconfigured import ClientUnconfigured
+
+# Importing the interpreters package installs the global root and the renderer into core
+# (core never imports the layer above it); it loads no requests.
+from .interpreters import Client, ClientUnconfigured, DryRunClient, client_root
 
 if TYPE_CHECKING:
     from .interpreters.clients import ClientAPIKey, ClientJWT, ClientUserPass

@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 from pyrsistent import thaw
 
 from .._meta import AGENT_NAME, USERTAG, __version__
-from ..effects import DATASET, CreateDataset, PlotPlan, Share, Stage, UploadTable
+from ..effects import DATASET, CreateDataset, PlotPlan, Stage, UploadTable
 from ..errors import PlanError
 from .bindings import serialize, side_of
 
@@ -188,15 +188,6 @@ def compile_plan(g: Plottable) -> PlotPlan:
     if g.nodes_table is not None:
         uploads.append(UploadTable(DATASET, "nodes", g.nodes_table))
     stages.append(tuple(uploads))
-    privacy = g.privacy_settings
-    if privacy is not None:
-        share = Share(
-            DATASET,
-            mode=privacy.mode,
-            notify=privacy.notify,
-            invited_users=privacy.invited_users,
-            mode_action=privacy.action,
-            message=privacy.message,
-        )
-        stages.append((share,))
+    if g.privacy_settings is not None:
+        stages.append((g.privacy_settings,))
     return PlotPlan(stages=tuple(stages), url_params=g.url_params)

@@ -11,9 +11,8 @@ copy-on-write (always on in pandas 3, opt-in in pandas 2) any later write to the
 frame sees the extra reference and copies first, so our buffers never change. Where
 copy-on-write is off (pandas 2 default), we convert a deep copy instead.
 
-The upload body is the Arrow IPC *file* format (PROTOCOL.md 4.4). :func:`to_ipc_file`
-sizes it with a counting pass first, then writes once into a buffer of exactly that size,
-so making the body costs one body's worth of memory, never a doubling growth.
+The upload body (the Arrow IPC *file* format, PROTOCOL.md 4.4) is effects vocabulary:
+:func:`graphistry_fp.effects.tables.to_ipc_file`.
 """
 
 from __future__ import annotations
@@ -262,17 +261,3 @@ def _to_frame(data: object, what: str) -> Frame:
         f"{what} must be a table (a pandas DataFrame, a pyarrow.Table, or an object with "
         f"__arrow_c_stream__ such as a polars DataFrame), not {type(data).__name__}"
     )
-
-
-def _write_ipc_file(sink: Any, table: pa.Table) -> None:
-    with pa.ipc.new_file(sink, table.schema) as writer:
-        writer.write_table(table)
-
-
-def to_ipc_file(table: pa.Table) -> pa.Buffer:
-    """The Arrow IPC *file* bytes of ``table`` (PROTOCOL.md 4.4), in one exact-size buffer."""
-    counter = pa.MockOutputStream()
-    _write_ipc_file(counter, table)
-    buffer = pa.allocate_buffer(counter.size())
-    _write_ipc_file(pa.FixedSizeBufferWriter(buffer), table)
-    return buffer

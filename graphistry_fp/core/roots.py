@@ -9,28 +9,35 @@ of cells pointing towards where it started. ``p.client(c)`` starts a new cell ho
 
 :func:`resolve` walks from a cell towards the top and returns the first client found; if
 there is none, the innermost ``using(c)`` client of the current context (a ``ContextVar``,
-so per thread and per asyncio task); if none, the process-wide global root, which lives in
-``graphistry_fp.interpreters`` (it needs a lock) and is looked up lazily, at call time.
-Resolution always happens at call time, so later ``set_client``/``register`` calls are
-seen by plottables that already exist.
+so per thread and per asyncio task); if none, the process-wide global root.
+
+The global root is state (a client, and whether any explicit root was ever made, which the
+legacy ``register()`` warns about), so it lives, behind its lock, in
+``graphistry_fp.interpreters.roots``; that layer *installs* it here when it is imported
+(:func:`install_global_root`, typed by the :class:`GlobalRoot` protocol). Core never looks
+it up, and keeps no lock of its own: the two references the layer above installs (the
+global root, and the renderer ``plot()`` hands its result to, see ``core/render.py``) are
+written once, at import. Resolution always happens at call time, so later
+``set_client``/``register`` calls are seen by plottables that already exist.
 
 This module does no I/O and imports nothing that does.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from ..errors import NotConfiguredError
 
 if TYPE_CHECKING:
     from ..effects import PlotPlan, PlotResult
 
 
 @runtime_checkable
-class Runner(Protocol):
+class Interpreter(Protocol):
     """What core needs of a client: an interpreter that can run a plan."""
 
     def run(self, plan: PlotPlan) -> PlotResult:
@@ -43,15 +50,15 @@ class RootCell:
 
     __slots__ = ("client", "parent")
 
-    def __init__(self, client: Runner | None = None, parent: RootCell | None = None) -> None:
+    def __init__(self, client: Interpreter | None = None, parent: RootCell | None = None) -> None:
         self.client = client
         self.parent = parent
         if client is not None:
             _note_explicit_root()
 
-    def fill(self, client: Runner) -> None:
+    def fill(self, client: Interpreter) -> None:
         """``set_client``: put ``client`` in this cell."""
-        if not isinstance(client, Runner):
+        if not isinstance(client, Interpreter):
             raise TypeError(f"a client must have a run(plan) method, not {type(client).__name__}")
         self.client = client
         _note_explicit_root()
@@ -60,30 +67,91 @@ class RootCell:
         return f"RootCell(client={self.client!r}, parent={'...' if self.parent else None})"
 
 
-# Whether any explicit root (a filled cell) was ever made in this process; the legacy
-# register(**credentials) warns when it may surprise code that relies on one.
-_explicit_roots = [False]
+#: what ``plot(render)`` hands its result to: ``renderer(result, render) -> str``.
+Renderer = Callable[["PlotResult", object], str]
+
+
+class GlobalRoot(Protocol):
+    """What the interpreters layer installs: the process-wide global root, behind its lock."""
+
+    def get(self) -> Interpreter:
+        """The global root's client, now."""
+        ...
+
+    def note_explicit_root(self) -> None:
+        """Remember that some plottable was given an explicit client root."""
+        ...
+
+    def explicit_roots_exist(self) -> bool:
+        """Whether :meth:`note_explicit_root` was called since the last reset."""
+        ...
+
+
+_NO_ROOT = (
+    "no global client root is installed: import graphistry_fp (which installs it), "
+    "or give the plottable a client with g.client(c) or graphistry_fp.using(c)"
+)
+
+
+class _NotInstalled:
+    """The stand-in before the interpreters layer is imported: resolving fails clearly."""
+
+    def get(self) -> Interpreter:
+        raise NotConfiguredError(_NO_ROOT)
+
+    def note_explicit_root(self) -> None:
+        pass
+
+    def explicit_roots_exist(self) -> bool:
+        return False
+
+
+class _Installed:
+    """The references the layer above installs at import (written once, read often)."""
+
+    __slots__ = ("renderer", "root")
+
+    def __init__(self) -> None:
+        self.root: GlobalRoot = _NotInstalled()
+        self.renderer: Renderer | None = None
+
+
+_INSTALLED = _Installed()
 
 
 def _note_explicit_root() -> None:
-    _explicit_roots[0] = True
+    _INSTALLED.root.note_explicit_root()
+
+
+def install_global_root(root: GlobalRoot) -> None:
+    """Make ``root.get()`` the last step of :func:`resolve` (``graphistry_fp.interpreters``
+    calls this when it is imported, so core never imports the layer above it)."""
+    _INSTALLED.root = root
+
+
+def install_renderer(renderer: Renderer) -> None:
+    """Make ``renderer`` what ``plot()`` returns through (called by ``graphistry_fp.interpreters``).
+
+    Rendering opens browsers and talks to IPython, so it lives above core.
+    """
+    _INSTALLED.renderer = renderer
+
+
+def installed_renderer() -> Renderer | None:
+    """The renderer installed by the layer above, or ``None``."""
+    return _INSTALLED.renderer
 
 
 def explicit_roots_exist() -> bool:
     """True once any plottable in this process was given an explicit client root."""
-    return _explicit_roots[0]
+    return _INSTALLED.root.explicit_roots_exist()
 
 
-def _forget_explicit_roots() -> None:
-    """Testing hook: reset the explicit-roots flag (used by the global root's reset)."""
-    _explicit_roots[0] = False
-
-
-_using: ContextVar[Runner | None] = ContextVar("graphistry_fp_using", default=None)
+_using: ContextVar[Interpreter | None] = ContextVar("graphistry_fp_using", default=None)
 
 
 @contextmanager
-def using(client: Runner) -> Iterator[Runner]:
+def using(client: Interpreter) -> Iterator[Interpreter]:
     """Inside the block, plottables with no explicit root resolve to ``client``.
 
     Context-local (``contextvars``): safe per thread and per asyncio task. Resolution
@@ -94,7 +162,7 @@ def using(client: Runner) -> Iterator[Runner]:
         >>> with graphistry.using(tenant_client):          # doctest: +SKIP
         ...     graphistry.edges(df, "s", "d").plot()
     """
-    if not isinstance(client, Runner):
+    if not isinstance(client, Interpreter):
         raise TypeError(f"using() takes a client, not {type(client).__name__}")
     token = _using.set(client)
     try:
@@ -103,18 +171,16 @@ def using(client: Runner) -> Iterator[Runner]:
         _using.reset(token)
 
 
-def current_using() -> Runner | None:
+def current_using() -> Interpreter | None:
     """The innermost ``using(c)`` client of the current context, or ``None``."""
     return _using.get()
 
 
-def _global_root() -> Runner:
-    module = importlib.import_module("graphistry_fp.interpreters.roots")
-    client: Runner = module.client_root()
-    return client
+def _global_root() -> Interpreter:
+    return _INSTALLED.root.get()
 
 
-def explicit_client(cell: RootCell) -> Runner | None:
+def explicit_client(cell: RootCell) -> Interpreter | None:
     """The first client in ``cell`` or its ancestors, or ``None``."""
     node: RootCell | None = cell
     while node is not None:
@@ -124,7 +190,7 @@ def explicit_client(cell: RootCell) -> Runner | None:
     return None
 
 
-def resolve(cell: RootCell) -> Runner:
+def resolve(cell: RootCell) -> Interpreter:
     """The client a plottable with this cell runs on, now (rule 5)."""
     found = explicit_client(cell)
     if found is not None:

@@ -6,9 +6,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import quote
 
-import attrs
 from pyrsistent import freeze
 
+from ..effects import DATASET, Share
 from ..errors import PlanError
 from .jsonvalue import to_json_value
 
@@ -88,32 +88,15 @@ PRIVACY_MODES = ("private", "organization", "public")
 MODE_ACTIONS = ("10", "20")
 
 
-@attrs.frozen
-class Privacy:
-    """``privacy(...)``: who may see the dataset, set by a share call after upload."""
-
-    mode: str = "private"
-    notify: bool = False
-    invited_users: tuple[Any, ...] = ()
-    message: str = ""
-    mode_action: str | None = None
-
-    @property
-    def action(self) -> str:
-        """The mode action sent: edit ("20") when private, view ("10") otherwise, by default."""
-        if self.mode_action is not None:
-            return self.mode_action
-        return "20" if self.mode == "private" else "10"
-
-
 def make_privacy(
     mode: str | None,
     notify: bool | None,
     invited_users: Iterable[Any] | None,
     message: str | None,
     mode_action: str | None,
-) -> Privacy:
-    """Validate ``privacy(...)`` arguments.
+) -> Share:
+    """Validate ``privacy(...)`` arguments into the :class:`~graphistry_fp.effects.Share`
+    effect the plan will perform after the uploads (one record for both).
 
     Raises:
         PlanError: an unknown mode or mode_action, invited users that are not a list, a
@@ -136,7 +119,8 @@ def make_privacy(
         raise PlanError(f"privacy notify takes True or False, not {notify!r}")
     if message is not None and not isinstance(message, str):
         raise PlanError("privacy message takes a str")
-    return Privacy(
+    return Share(
+        DATASET,
         mode=mode,
         notify=bool(notify),
         # frozen (dicts as pmaps), so plottables and plans holding them stay hashable
@@ -145,5 +129,6 @@ def make_privacy(
             for user in to_json_value(list(invited_users or ()), "privacy invited_users")
         ),
         message=message or "",
-        mode_action=mode_action,
+        # edit ("20") when private, view ("10") otherwise, unless given
+        mode_action=mode_action or ("20" if mode == "private" else "10"),
     )

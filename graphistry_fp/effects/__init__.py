@@ -1,5 +1,12 @@
 """The pure effect vocabulary: effect records, ``PlotPlan``, ``PlotResult``, the walker.
 
+Vocabulary, used the same way across the library: a *plan* is *walked* (:func:`walk`, the
+one plan walker; :func:`perform_plan` feeds it); an *effect* is *performed* by a
+*performer* (``interpreters.http.PERFORMERS``, the dry-run client's recorder); a *flow* (a
+sans-I/O login or request exchange in ``interpreters.flows``) is *run* by a flow runner
+(``run_flow``). An *interpreter* is what runs a plan for a plottable
+(``core.roots.Interpreter``: any object with ``run(plan)``; every ``Client`` is one).
+
 Nothing here performs I/O; a test imports this package in a subprocess and proves that
 neither ``requests`` nor ``socket`` gets loaded.
 """
@@ -17,7 +24,7 @@ from .records import (
     canonical_json,
 )
 from .url import viewer_url
-from .walk import Walk, drive, walk
+from .walk import Walk, perform_plan, walk
 
 __all__ = [
     "DATASET",
@@ -32,7 +39,7 @@ __all__ = [
     "UploadTable",
     "Walk",
     "canonical_json",
-    "drive",
+    "perform_plan",
     "plan_digest",
     "viewer_url",
     "walk",

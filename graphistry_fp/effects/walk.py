@@ -1,11 +1,12 @@
-"""The one plan walker, which every interpreter drives.
+"""The one plan walker, which every interpreter uses to perform a plan.
 
 Theory of operation: :func:`walk` is a generator. It yields one *stage* at a time (a tuple
-of resolved effects, which the driver may perform concurrently) and receives the tuple of
-their results, in the same order. Before yielding, it replaces every :class:`Ref` in an
-effect with the result it names, so performers never see a ``Ref``. When the plan is done
-it returns the dataset id. Drivers stay a few lines long (see :func:`drive`), and the HTTP,
-dry-run and any future async interpreters share this order of operations.
+of resolved effects, which the interpreter may perform concurrently) and receives the
+tuple of their results, in the same order. Before yielding, it replaces every :class:`Ref`
+in an effect with the result it names, so performers never see a ``Ref``. When the plan is
+done it returns the dataset id. :func:`perform_plan` is the few lines that feed a walk
+with a stage performer; the HTTP, dry-run and any future async interpreters share this
+order of operations (an async one drives :func:`walk` itself, awaiting each stage).
 """
 
 from __future__ import annotations
@@ -40,12 +41,12 @@ def walk(plan: PlotPlan) -> Walk:
         resolved = tuple(_resolve(effect, results) for effect in stage)
         outputs = yield resolved
         if len(outputs) != len(resolved):
-            raise RuntimeError("a driver must send one result per effect of the stage")
+            raise RuntimeError("a stage performer must send one result per effect of the stage")
         for effect, output in zip(resolved, outputs):
             if isinstance(effect, CreateDataset):
                 if not isinstance(output, str | int) or isinstance(output, bool) or output == "":
                     raise RuntimeError(
-                        f"a driver must answer a create-dataset effect with the dataset id, "
+                        f"a stage performer must answer a create-dataset effect with the dataset id, "
                         f"not {output!r}"
                     )
                 results[DATASET] = str(output)
@@ -54,8 +55,8 @@ def walk(plan: PlotPlan) -> Walk:
     return str(results[DATASET])
 
 
-def drive(plan: PlotPlan, perform_stage: Callable[[Stage], tuple[Any, ...]]) -> str:
-    """Run ``plan`` with ``perform_stage`` and return the dataset id."""
+def perform_plan(plan: PlotPlan, perform_stage: Callable[[Stage], tuple[Any, ...]]) -> str:
+    """Walk ``plan``, perform each stage with ``perform_stage``, and return the dataset id."""
     walker = walk(plan)
     try:
         stage = next(walker)

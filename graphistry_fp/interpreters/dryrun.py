@@ -17,7 +17,7 @@ from ..effects import (
     PlotPlan,
     PlotResult,
     Stage,
-    drive,
+    perform_plan,
     plan_digest,
     viewer_url,
 )
@@ -92,7 +92,7 @@ class DryRunClient(Client):
                 self._performed.extend(stage)
             return tuple(dataset_id if isinstance(e, CreateDataset) else None for e in stage)
 
-        created = drive(plan, perform)
+        created = perform_plan(plan, perform)
         url = viewer_url(
             f"https://{self._server}",
             created,

@@ -1,7 +1,7 @@
-"""The HTTP performer: a dispatch table ``{EffectType: performer}`` and the run driver.
+"""The HTTP performers: a read-only dispatch table ``{EffectType: performer}`` and ``run_plan``.
 
 Theory of operation. ``run_plan`` takes one immutable snapshot (server, org, token) when the
-run starts and drives the one plan walker (``effects.drive``). For each stage it performs
+run starts and walks the plan (``effects.perform_plan``). For each stage it performs
 the stage's effects (the first in the calling thread, the others on the client's small
 executor, so edges and nodes upload concurrently) by looking each effect's performer up in
 :data:`PERFORMERS`. A performer is itself a sans-I/O flow: it yields requests marked
@@ -19,8 +19,9 @@ import copy
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Executor, Future
+from types import MappingProxyType
 from typing import Any
 
 from graphistry_fp._meta import USERTAG
@@ -32,9 +33,10 @@ from graphistry_fp.effects import (
     Share,
     Stage,
     UploadTable,
-    drive,
+    perform_plan,
     viewer_url,
 )
+from graphistry_fp.effects.tables import to_ipc_file
 from graphistry_fp.errors import AuthenticationError, GraphistryError, ProtocolError
 
 from .config import Config
@@ -45,8 +47,6 @@ from .transport import Transport
 
 def _ipc_file(effect: UploadTable) -> Any:
     """The Arrow IPC *file* body of an upload (PROTOCOL.md 4.4), as a ``pyarrow.Buffer``."""
-    from graphistry_fp.core.frames import to_ipc_file
-
     return to_ipc_file(effect.table)
 
 
@@ -117,12 +117,10 @@ def share(effect: Share, org_name: str | None) -> Flow[Any]:
 
 Performer = Callable[[Any, str | None], Flow[Any]]
 
-#: The dispatch table: effect type -> performer (a sans-I/O flow).
-PERFORMERS: dict[type, Performer] = {
-    CreateDataset: create_dataset,
-    UploadTable: upload_table,
-    Share: share,
-}
+#: The dispatch table: effect type -> performer (a sans-I/O flow). Read-only.
+PERFORMERS: Mapping[type, Performer] = MappingProxyType(
+    {CreateDataset: create_dataset, UploadTable: upload_table, Share: share}
+)
 
 
 def annotate(
@@ -250,7 +248,7 @@ def run_plan(
         run = _Run(config, transport, tokens)
         run.prepare(plan, executor())
         current = run
-        dataset_id = drive(plan, lambda stage: current.stage(stage, executor))
+        dataset_id = perform_plan(plan, lambda stage: current.stage(stage, executor))
     except GraphistryError as error:
         org = run.org_name if run is not None else tokens.org_name
         raise annotate(error, config.server, org, run.dataset_id if run else None) from None

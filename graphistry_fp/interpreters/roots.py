@@ -1,24 +1,34 @@
 """The process-wide global root: the client plottables fall back to (DESIGN.md 4, rule 6).
 
-All process-wide state lives in one private object behind a lock, reachable only through
-:func:`client_root`, :func:`register` (in ``graphistry_fp.legacy``) and :func:`_reset`,
-which the test suite's autouse fixture calls.
+All process-wide state of the roots lives in one private object behind one lock: the global
+root's client, and whether any explicit root (a filled root cell) was ever made, which the
+legacy ``register(**credentials)`` warns about. It is reachable only through
+:func:`client_root`, :func:`register` (in ``graphistry_fp.legacy``), core's
+``explicit_roots_exist`` and :func:`_reset`, the one reset, which the test suite's autouse
+fixture calls.
+
+Importing this module installs that object into ``graphistry_fp.core.roots`` as the last
+step of resolution: core never looks the global root up (DESIGN.md section 2).
 """
 
 from __future__ import annotations
 
 import threading
 
+from ..core.roots import install_global_root
 from .base import Client
 from .unconfigured import ClientUnconfigured
 
 
 class _GlobalRoot:
-    __slots__ = ("_client", "_lock")
+    """The global root's client and the explicit-roots flag, under one lock."""
+
+    __slots__ = ("_client", "_explicit", "_lock")
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._client: Client = ClientUnconfigured()
+        self._explicit = False
 
     def get(self) -> Client:
         with self._lock:
@@ -30,6 +40,20 @@ class _GlobalRoot:
         with self._lock:
             previous, self._client = self._client, client
             return previous
+
+    def note_explicit_root(self) -> None:
+        if not self._explicit:  # only the first write needs the lock
+            with self._lock:
+                self._explicit = True
+
+    def explicit_roots_exist(self) -> bool:
+        with self._lock:
+            return self._explicit
+
+    def reset(self) -> None:
+        with self._lock:
+            self._client = ClientUnconfigured()
+            self._explicit = False
 
 
 _ROOT = _GlobalRoot()
@@ -48,7 +72,7 @@ def client_root(client: Client | None = None) -> Client:
 
 def _reset() -> None:
     """Testing hook: back to ``ClientUnconfigured`` and no explicit roots seen."""
-    from ..core.roots import _forget_explicit_roots
+    _ROOT.reset()
 
-    _ROOT.set(ClientUnconfigured())
-    _forget_explicit_roots()
+
+install_global_root(_ROOT)

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 import graphistry_fp as graphistry
 from graphistry_fp import DryRunClient
-from graphistry_fp.core import to_frame, to_ipc_file
-from graphistry_fp.effects.tables import table_digest, tables_equal
+from graphistry_fp.core import to_frame
+from graphistry_fp.effects.tables import table_digest, tables_equal, to_ipc_file
 from tests.strategies import arrow_tables, mutations, pandas_frames, polars_frames
 
 

@@ -1,5 +1,6 @@
-"""The one plan walker (``walk``/``drive``): stages in order, ``Ref`` resolution before an
-effect is performed, one result per effect, and the dataset id as the walk's value.
+"""The one plan walker (``walk``, fed by ``perform_plan``): stages in order, ``Ref``
+resolution before an effect is performed, one result per effect, and the dataset id as the
+walk's value.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from graphistry_fp.effects import (
     Share,
     Stage,
     UploadTable,
-    drive,
+    perform_plan,
     walk,
 )
 
@@ -48,8 +49,8 @@ def test_walk_yields_stages_with_refs_resolved() -> None:
     assert "ds42" == done.value.value
 
 
-def test_drive_runs_a_plan_with_a_stage_performer() -> None:
-    """``drive`` feeds each stage to the performer and returns the dataset id; the
+def test_perform_plan_runs_a_plan_with_a_stage_performer() -> None:
+    """``perform_plan`` feeds each stage to the performer and returns the dataset id; the
     performer never sees a Ref."""
     seen: list[Stage] = []
 
@@ -58,7 +59,7 @@ def test_drive_runs_a_plan_with_a_stage_performer() -> None:
         assert all(not hasattr(e, "dataset") or e.dataset == "ds7" for e in stage)
         return tuple("ds7" if isinstance(e, CreateDataset) else None for e in stage)
 
-    assert "ds7" == drive(plan(), perform)
+    assert "ds7" == perform_plan(plan(), perform)
     assert [1, 2, 1] == [len(s) for s in seen]
 
 
@@ -82,16 +83,16 @@ def test_mismatched_result_count_is_an_error(results: tuple[Any, ...]) -> None:
         walker.send(results)
 
 
-def test_mismatched_result_count_in_drive() -> None:
-    """``drive`` surfaces the same error when the performer returns too few results."""
+def test_mismatched_result_count_in_perform_plan() -> None:
+    """``perform_plan`` surfaces the same error when the performer returns too few results."""
     with pytest.raises(RuntimeError, match="one result per effect"):
-        drive(plan(), lambda stage: ("ds",))
+        perform_plan(plan(), lambda stage: ("ds",))
 
 
 def test_a_plan_without_create_is_an_error() -> None:
     """A plan whose stages never create a dataset cannot produce a dataset id."""
     with pytest.raises(RuntimeError, match="created no dataset"):
-        drive(PlotPlan(stages=()), lambda stage: ())
+        perform_plan(PlotPlan(stages=()), lambda stage: ())
 
 
 def test_a_failing_performer_stops_the_walk() -> None:
@@ -105,7 +106,7 @@ def test_a_failing_performer_stops_the_walk() -> None:
         return ("ds",)
 
     with pytest.raises(OSError, match="upload failed"):
-        drive(plan(), perform)
+        perform_plan(plan(), perform)
     assert 2 == len(performed)
 
 

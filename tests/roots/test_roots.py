@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 
 import graphistry_fp as graphistry
-from graphistry_fp._render import PlotURL
 from graphistry_fp.core.roots import RootCell
+from graphistry_fp.interpreters.render import PlotURL
 
 EDGES = pd.DataFrame({"s": [1, 2], "d": [2, 3]})
 

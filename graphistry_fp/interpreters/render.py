@@ -1,15 +1,17 @@
-"""What ``g.plot()`` returns: the URL string, an inline viewer in a notebook, or a browser tab."""
+"""What ``g.plot()`` returns: the URL string, an inline viewer in a notebook, or a browser tab.
+
+Importing this module installs :func:`render_result` into core
+(:func:`graphistry_fp.core.roots.install_renderer`); core checks the mode
+(``core/render.py``) and hands the result over.
+"""
 
 from __future__ import annotations
 
 import html
 import sys
-import webbrowser
 
-from .effects import PlotResult
-from .errors import PlanError
-
-RENDER_MODES = (None, "auto", "url", "ipython", "browser", False, True)
+from ..core.roots import install_renderer
+from ..effects import PlotResult
 
 
 class PlotURL(str):
@@ -22,14 +24,6 @@ class PlotURL(str):
         return (
             f'<iframe src="{src}" style="width:100%; height:500px; border:0" '
             'allowfullscreen></iframe>'
-        )
-
-
-def check_render(render: object) -> None:
-    """Raise :class:`PlanError` for an unknown render mode, before anything is uploaded."""
-    if render not in RENDER_MODES:
-        raise PlanError(
-            f"plot(render=...) takes None, 'auto', 'url', 'ipython' or 'browser', not {render!r}"
         )
 
 
@@ -46,8 +40,13 @@ def render_result(result: PlotResult, render: object) -> str:
     if render in ("url", False):
         return result.url
     if render == "browser":
+        import webbrowser  # loaded only when asked: it pulls in subprocess
+
         webbrowser.open(result.url)
         return result.url
     if render in ("ipython", True) or (render in (None, "auto") and _in_notebook()):
         return PlotURL(result.url)
     return result.url
+
+
+install_renderer(render_result)
