@@ -32,18 +32,15 @@ from graphistry_fp.errors import (
     PlanError,
     TransportError,
 )
+from graphistry_fp.interpreters.credentials import (
+    CREDENTIAL_VARIABLES,
+    CREDENTIALS,
+    client_from_env,
+)
 
 #: Uploads at least this big (Arrow bytes) get progress messages on stderr.
 PROGRESS_BYTES = 4 * 2**20
 
-_CREDENTIAL_FLAGS = {"username", "password", "personal_key_id", "personal_key_secret", "token"}
-_CREDENTIAL_VARIABLES = {
-    "GRAPHISTRY_USERNAME",
-    "GRAPHISTRY_PASSWORD",
-    "GRAPHISTRY_PERSONAL_KEY_ID",
-    "GRAPHISTRY_PERSONAL_KEY_SECRET",
-    "GRAPHISTRY_API_TOKEN",
-}
 _PARQUET = (".parquet", ".pq", ".parq")
 _COMPRESSED = (".gz", ".bz2", ".zst", ".lz4")
 
@@ -208,11 +205,11 @@ def make_client(args: argparse.Namespace, environ: Mapping[str, str]) -> graphis
         "org_name": args.org,
     }
     given = {key: value for key, value in overrides.items() if value}
-    if given.keys() & _CREDENTIAL_FLAGS:
+    if given.keys() & set(CREDENTIALS):
         # Credentials on the command line replace the environment's, whatever their kind:
         # a personal key given as flags must not lose to GRAPHISTRY_USERNAME/PASSWORD.
-        environ = {k: v for k, v in environ.items() if k not in _CREDENTIAL_VARIABLES}
-    return graphistry.Client.from_env(environ, **given)
+        environ = {k: v for k, v in environ.items() if k not in CREDENTIAL_VARIABLES}
+    return client_from_env(environ, **given)
 
 
 def build_plottable(args: argparse.Namespace, client: graphistry.Client) -> graphistry.Plottable:

@@ -15,47 +15,8 @@ from typing import Any
 from .core.roots import explicit_roots_exist
 from .errors import ConfigError, MixedModeWarning
 from .interpreters.base import Client
+from .interpreters.credentials import client_for
 from .interpreters.roots import client_root
-
-
-def _build(
-    *,
-    username: str | None,
-    password: str | None,
-    personal_key_id: str | None,
-    personal_key_secret: str | None,
-    token: str | None,
-    org_name: str | None,
-    idp_name: str | None,
-    is_sso_login: bool,
-    options: dict[str, Any],
-) -> Client:
-    """Pick the credential branch in pygraphistry's order (PROTOCOL.md 3.1)."""
-    if username is not None or password is not None:
-        if username is None or password is None:
-            raise ConfigError("register() needs both username= and password=")
-        from .interpreters.clients import ClientUserPass
-
-        return ClientUserPass(username, password, org_name=org_name, **options)
-    if personal_key_id is not None or personal_key_secret is not None:
-        if personal_key_id is None or personal_key_secret is None:
-            raise ConfigError("register() needs both personal_key_id= and personal_key_secret=")
-        from .interpreters.clients import ClientAPIKey
-
-        return ClientAPIKey(personal_key_id, personal_key_secret, org_name=org_name, **options)
-    if token is not None:
-        from .interpreters.clients import ClientJWT
-
-        return ClientJWT(token, org_name=org_name, **options)
-    if org_name is not None or idp_name is not None or is_sso_login:
-        from .interpreters.sso import ClientSSO
-
-        return ClientSSO(org_name=org_name, idp_name=idp_name, **options)
-    raise ConfigError(
-        "register() needs credentials: username= and password=, personal_key_id= and "
-        "personal_key_secret=, token=, or org_name=/is_sso_login=True for single sign-on; "
-        "or register(client=...)"
-    )
 
 
 def register(
@@ -107,7 +68,7 @@ def register(
         return client_root(client)
     if api != 3:
         raise ConfigError(f"only api=3 is supported, not api={api!r}")
-    built = _build(
+    built = client_for(
         username=username,
         password=password,
         personal_key_id=personal_key_id,
@@ -115,8 +76,8 @@ def register(
         token=token,
         org_name=org_name,
         idp_name=idp_name,
-        is_sso_login=is_sso_login,
-        options=options,
+        sso=is_sso_login,
+        **options,
     )
     built.token()  # authenticate now: bad credentials fail here, as in pygraphistry
     if explicit_roots_exist():

@@ -3,7 +3,7 @@
 Vocabulary, used the same way across the library: a *plan* is *walked* (:func:`walk`, the
 one plan walker; :func:`perform_plan` feeds it); an *effect* is *performed* by a
 *performer* (``interpreters.http.PERFORMERS``, the dry-run client's recorder); a *flow* (a
-sans-I/O login or request exchange in ``interpreters.flows``) is *run* by a flow runner
+sans-I/O login or request exchange in ``interpreters.wire``) is *run* by a flow runner
 (``run_flow``). An *interpreter* is what runs a plan for a plottable
 (``core.roots.Interpreter``: any object with ``run(plan)``; every ``Client`` is one).
 

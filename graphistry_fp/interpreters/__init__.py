@@ -5,8 +5,12 @@ Theory of operation. ``core`` compiles a plottable into a pure ``PlotPlan``; an 
 *performing* each effect with a performer: over HTTP with ``requests``
 (``http.py``'s read-only ``PERFORMERS`` table, authenticated by the ``clients.py`` and
 ``sso.py`` strategies through ``tokens.py``'s token cache), or in memory
-(:class:`DryRunClient`). Logins, token renewals and uploads are sans-I/O *flows*
-(``flows.py``) that a flow runner sends through one ``Transport`` (``transport.py``).
+(:class:`DryRunClient`). Logins, token renewals, single sign-on and uploads are sans-I/O
+*flows* (``auth_flows.py``, ``sso_flows.py``, ``http.py``) built on the wire records of
+``wire.py``; the flow runner (``wire.run_flow``) sends their requests through one
+``Transport`` (``transport.py``), and ``replies.py`` turns replies into typed errors.
+``grants.py`` parses login replies and token claims; ``credentials.py`` turns credentials
+(arguments or ``GRAPHISTRY_*`` variables) into a client; ``notebook.py`` shows things.
 
 This layer also owns the process-wide global root (``roots.py``) and what ``plot()``
 returns (``render.py``). Both are installed into ``core`` when this package is imported,
@@ -22,7 +26,8 @@ their modules (the façade does it lazily), never from here.
 
 from .base import Client
 from .dryrun import DryRunClient
-from .render import PlotURL
+from .notebook import PlotURL
+from .render import render_result as _render_result  # noqa: F401  (installs the renderer)
 from .roots import client_root
 from .unconfigured import ClientUnconfigured
 

@@ -36,12 +36,12 @@ class Client(abc.ABC):
         ``ClientAPIKey``, else ``GRAPHISTRY_API_TOKEN`` a ``ClientJWT``; ``GRAPHISTRY_ORG_NAME``,
         ``GRAPHISTRY_HOSTNAME``, ``GRAPHISTRY_PROTOCOL``,
         ``GRAPHISTRY_CLIENT_PROTOCOL_HOSTNAME`` and ``GRAPHISTRY_CERTIFICATE_VALIDATION``
-        fill the rest (see ``graphistry_fp.interpreters.env``). No I/O happens here.
+        fill the rest (see ``graphistry_fp.interpreters.credentials``). No I/O happens here.
 
         Raises:
             ConfigError: no complete credentials, or an invalid value.
         """
-        from .env import client_from_env
+        from .credentials import client_from_env
 
         return client_from_env(environ, **overrides)
 

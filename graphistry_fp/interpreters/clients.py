@@ -1,6 +1,6 @@
-"""The HTTP clients: ``ClientUserPass``, ``ClientAPIKey`` and ``ClientJWT``.
+"""The HTTP interpreters: ``ClientUserPass``, ``ClientAPIKey`` and ``ClientJWT``.
 
-Each client owns a validated :class:`~graphistry_fp.interpreters.config.Config`, one
+A client is an *interpreter*: it performs a plan's effects over HTTP. Each client owns a validated :class:`~graphistry_fp.interpreters.config.Config`, one
 :class:`~graphistry_fp.interpreters.transport.Transport` (one ``requests.Session``), one
 :class:`~graphistry_fp.interpreters.tokens.TokenCache` and a small executor for concurrent
 uploads: the only mutable state, all thread-safe. Constructing a client does no I/O; the
@@ -10,18 +10,21 @@ first ``token()`` or ``run()`` logs in.
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
 from graphistry_fp.effects import PlotPlan, PlotResult
 from graphistry_fp.errors import ConfigError, GraphistryError
 
+from .auth_flows import LoginFlow, password_login, personal_key_login
 from .base import Client
 from .config import Config, make_config
-from .flows import Flow, Grant, LoginFlow, password_login, personal_key_login, run_flow
+from .grants import Grant
 from .http import annotate, run_plan
 from .tokens import TokenCache
 from .transport import Transport, warn_insecure_once
+from .wire import Flow, run_flow
 
 #: Worker threads per client for the concurrent uploads of one stage (edges + nodes).
 UPLOAD_WORKERS = 16
@@ -43,7 +46,7 @@ def _org(value: object) -> str | None:
 
 
 class _HttpClient(Client):
-    """What the three HTTP clients share: config, transport, token cache, run."""
+    """What the HTTP interpreters share: config, transport, token cache, flow runner, run."""
 
     def __init__(
         self,
@@ -62,19 +65,31 @@ class _HttpClient(Client):
         self._tokens = TokenCache(
             login=login,
             org_name=_org(org_name),
-            drive=self._drive,
-            drive_str=self._drive,
+            run_flow=self._run_flow,
+            run_flow_str=self._run_flow,
             token=token,
         )
         self._executor: ThreadPoolExecutor | None = None
         self._executor_lock = threading.Lock()
         self._closed = False
 
-    def _drive(self, flow: Flow[Any]) -> Any:
+    def _run_flow(self, flow: Flow[Any]) -> Any:
+        """Run an auth flow over this client's transport (the one flow runner, sync)."""
         try:
-            return run_flow(flow, self._transport.send)
+            return run_flow(
+                flow, self._transport.send, sleep=self._sleep, clock=time.monotonic,
+                prompt=self._prompt,
+            )
         except GraphistryError as error:
             raise annotate(error, self.server, self._tokens.org_name, None) from None
+
+    def _sleep(self, seconds: float) -> None:
+        """Perform a flow's ``Sleep`` step (only interactive logins ask for one)."""
+        time.sleep(seconds)
+
+    def _prompt(self, url: str) -> None:
+        """Perform a flow's ``Prompt`` step: no client but ClientSSO asks the user anything."""
+        raise RuntimeError(f"{type(self).__name__} cannot ask the user to open a URL")
 
     def _executor_factory(self) -> Executor:
         with self._executor_lock:

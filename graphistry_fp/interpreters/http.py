@@ -37,12 +37,13 @@ from graphistry_fp.effects import (
     viewer_url,
 )
 from graphistry_fp.effects.tables import to_ipc_file
-from graphistry_fp.errors import AuthenticationError, GraphistryError, ProtocolError
+from graphistry_fp.errors import AuthenticationError, GraphistryError, PlanError, ProtocolError
 
 from .config import Config
-from .flows import Flow, Request, Response, error_for, expect_json, run_flow
+from .replies import error_for, expect_json
 from .tokens import AuthState, TokenCache
 from .transport import Transport
+from .wire import Flow, Request, Response, run_flow
 
 
 def _ipc_file(effect: UploadTable) -> Any:
@@ -80,7 +81,8 @@ def create_dataset(effect: CreateDataset, org_name: str | None) -> Flow[str]:
 def upload_table(effect: UploadTable, org_name: str | None, body: Any = None) -> Flow[None]:
     """``POST /api/v2/upload/datasets/<id>/<kind>/arrow`` with the Arrow file, no Content-Type.
 
-    ``body`` is the table's IPC file when the run already made it (see ``_Run.prepare``).
+    ``body`` is the table's IPC file, written ahead by the run (see ``_Run.prepare``);
+    None writes it here (a performer used on its own).
     """
     request = Request(
         "POST",
@@ -123,6 +125,17 @@ PERFORMERS: Mapping[type, Performer] = MappingProxyType(
 )
 
 
+def check_uploads(plan: PlotPlan) -> None:
+    """Refuse a plan that uploads two tables of the same kind, before any request.
+
+    Raises:
+        PlanError: two uploads of one kind (a plan holds one edges and at most one nodes).
+    """
+    kinds = [upload.kind for upload in plan.uploads()]
+    if len(set(kinds)) != len(kinds):
+        raise PlanError(f"a plan uploads at most one table of each kind, this one uploads {kinds}")
+
+
 def annotate(
     error: GraphistryError, server: str, org_name: str | None, dataset_id: str | None
 ) -> GraphistryError:
@@ -150,16 +163,18 @@ class _Run:
         self._reauth_error: GraphistryError | None = None
         self._lock = threading.Lock()
         self.dataset_id: str | None = None
-        self._bodies: dict[int, Future[Any]] = {}
+        self._bodies: dict[str, Future[Any]] = {}
 
     def prepare(self, plan: PlotPlan, executor: Executor) -> None:
         """Start writing the upload bodies now, so they are ready when the dataset exists.
 
         Serialization then overlaps the create-dataset round trip instead of following it
-        (a 1M-row table takes tens of milliseconds to write).
+        (a 1M-row table takes tens of milliseconds to write). The bodies are keyed by the
+        upload's kind (:func:`check_uploads`: one table of each kind), which resolving the
+        dataset reference leaves unchanged; :meth:`perform` hands each to its upload flow.
         """
         for upload in plan.uploads():
-            self._bodies[id(upload.table)] = executor.submit(_ipc_file, upload)
+            self._bodies[upload.kind] = executor.submit(_ipc_file, upload)
 
     def _reauth(self, stale: AuthState) -> AuthState:
         with self._lock:
@@ -199,8 +214,8 @@ class _Run:
         return response
 
     def perform(self, effect: Effect) -> Any:
-        if isinstance(effect, UploadTable) and id(effect.table) in self._bodies:
-            body = self._bodies[id(effect.table)].result()
+        if isinstance(effect, UploadTable):
+            body = self._bodies[effect.kind].result()
             flow: Flow[Any] = upload_table(effect, self.org_name, body)
         else:
             flow = PERFORMERS[type(effect)](effect, self.org_name)
@@ -243,6 +258,7 @@ def run_plan(
     Raises:
         GraphistryError: typed (DESIGN.md section 6), carrying server, org and dataset id.
     """
+    check_uploads(plan)
     run: _Run | None = None
     try:
         run = _Run(config, transport, tokens)

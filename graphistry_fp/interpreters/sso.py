@@ -3,8 +3,9 @@
 Theory of operation. ``ClientSSO`` is an ordinary HTTP client (config, transport, token
 cache, run) whose *login* is interactive: start the flow, hand the ``auth_url`` to
 ``on_auth_url`` once, then poll the state with backoff until a token arrives or
-``sso_timeout`` passes. The exchanges are the sans-I/O flows of ``sso_flows``; this module
-is their driver: it owns the clock, the pauses and the deadline.
+``sso_timeout`` passes. The whole login is one sans-I/O flow (``sso_flows.sso_login``), run
+by the client's flow runner like every login; this module answers the flow's steps that are
+not requests: the pauses (interrupted by :meth:`ClientSSO.close`) and the URL prompt.
 
 The token cache calls that login at most once at a time (single flight), and only when it
 is allowed to be interactive:
@@ -22,33 +23,22 @@ user to log in again: it never opens an interactive flow in the middle of a serv
 from __future__ import annotations
 
 import contextvars
-import html
-import sys
 import threading
-import time
-import webbrowser
 from collections.abc import Callable
 from typing import Any
 
-from graphistry_fp.errors import (
-    AuthenticationError,
-    ConfigError,
-    RateLimitError,
-    ServerError,
-    SSOTimeoutError,
-    TransportError,
-)
+from graphistry_fp.errors import AuthenticationError, ConfigError
 
 from .clients import _HttpClient, _org
-from .flows import Flow, Grant, Request, run_flow
-from .sso_flows import SSOStarted, poll_delays, sso_poll, sso_start
+from .grants import Grant
+from .notebook import open_in_browser, show_auth_url
+from .sso_flows import sso_login
+from .wire import Flow
+
+__all__ = ["DEFAULT_SSO_TIMEOUT_S", "ClientSSO", "show_auth_url"]
 
 #: Seconds the user has to approve, counted from when ``on_auth_url`` returns.
 DEFAULT_SSO_TIMEOUT_S = 120.0
-#: A last poll is sent this long before the deadline when the backoff would overshoot it.
-FINAL_POLL_MARGIN_S = 0.1
-#: A poll request may take this much longer than the time left before the deadline.
-POLL_TIMEOUT_SLACK_S = 0.5
 
 #: True while :meth:`ClientSSO.login` runs in this context: the login may be interactive.
 _EXPLICIT_LOGIN: contextvars.ContextVar[bool] = contextvars.ContextVar(
@@ -60,34 +50,6 @@ class _LoginRequired(AuthenticationError):
     """The SSO session cannot be renewed without the user (private: catch AuthenticationError)."""
 
 
-def _in_notebook() -> bool:
-    """True inside an IPython kernel (Jupyter, Databricks, ...), where a link can be shown."""
-    ipython = sys.modules.get("IPython")
-    get = getattr(ipython, "get_ipython", None) if ipython is not None else None
-    shell = get() if callable(get) else None
-    return shell is not None and getattr(shell, "kernel", None) is not None
-
-
-def show_auth_url(url: str) -> None:
-    """The default ``on_auth_url``: a link in a notebook, else the URL on stderr."""
-    if _in_notebook():
-        from IPython.display import HTML, display
-
-        link = html.escape(url, quote=True)
-        display(
-            HTML(
-                f'<p>Log in to Graphistry: <a href="{link}" target="_blank" '
-                f'rel="noopener">open the single sign-on page</a></p>'
-            )
-        )
-        return
-    print(
-        f"graphistry_fp: to log in, open this URL in a browser:\n  {url}",
-        file=sys.stderr,
-        flush=True,
-    )
-
-
 def _timeout_option(value: object) -> float | None:
     if value is None:
         return None
@@ -96,16 +58,6 @@ def _timeout_option(value: object) -> float | None:
     if not value > 0 or value == float("inf"):
         raise ConfigError(f"sso_timeout must be a positive, finite number, got {value!r}")
     return float(value)
-
-
-def _computed(compute: Callable[[], Grant]) -> Flow[Grant]:
-    """A flow with no request of its own: its grant comes from a driver-side step.
-
-    The token cache expects the login as a flow; the SSO login is driven here (it sleeps
-    and waits for the user), so it enters the cache as a flow that yields nothing.
-    """
-    yield from ()
-    return compute()
 
 
 class ClientSSO(_HttpClient):
@@ -180,13 +132,8 @@ class ClientSSO(_HttpClient):
         self._on_auth_url: Callable[[str], object] = on_auth_url or show_auth_url
         self._open_browser = open_browser or sso_opt_into_type == "browser"
         self._closing = threading.Event()
-        self._clock: Callable[[], float] = time.monotonic
-
-        def login(org_for_login: str | None) -> Flow[Grant]:
-            return _computed(lambda: self._login_if_allowed(org_for_login))
-
         super().__init__(
-            server=server, protocol=protocol, org_name=org, options=options, login=login
+            server=server, protocol=protocol, org_name=org, options=options, login=self._login
         )
 
     # -- public ------------------------------------------------------------------------
@@ -247,7 +194,7 @@ class ClientSSO(_HttpClient):
         self._closing.set()
         super().close()
 
-    # -- the driver --------------------------------------------------------------------
+    # -- the login flow, and the steps it asks of the runner ----------------------------
 
     def _login_once(self) -> str:
         stale = self._tokens.peek()
@@ -255,7 +202,7 @@ class ClientSSO(_HttpClient):
             return self._tokens.current().token
         return self._tokens.reauthenticate(stale).token
 
-    def _login_if_allowed(self, org_name: str | None) -> Grant:
+    def _login(self, org_name: str | None) -> Flow[Grant]:
         """The login the token cache asked for: interactive only at first need or on request."""
         if self._tokens.peek() is not None and not _EXPLICIT_LOGIN.get():
             raise _LoginRequired(
@@ -263,70 +210,22 @@ class ClientSSO(_HttpClient):
                 "without you: log in again with client.login() (or create a new ClientSSO); "
                 "nothing was uploaded"
             )
-        return self._interactive_login(org_name)
-
-    def _interactive_login(self, org_name: str | None) -> Grant:
-        """Start, show the URL, poll until approved or the deadline (the only sleeping here)."""
         if self._closing.is_set():
             raise AuthenticationError("this ClientSSO is closed; create a new one")
         # The IdP belongs to the org the client was created for, not to one switched to later.
         idp = self._idp if org_name == self._requested_org else None
-        started = run_flow(sso_start(org_name, idp, self._config.viewer_base), self._transport.send)
-        if isinstance(started, Grant):
-            return started  # already signed in: the start reply carried the token
-        return self._await_approval(started, org_name)
+        return (
+            yield from sso_login(org_name, idp, self._config.viewer_base, self._sso_timeout)
+        )
 
-    def _show(self, url: str) -> None:
+    def _prompt(self, url: str) -> None:
         if self._open_browser:
-            webbrowser.open(url, new=2)
+            open_in_browser(url)
         self._on_auth_url(url)
 
-    def _await_approval(self, started: SSOStarted, org_name: str | None) -> Grant:
-        self._show(started.auth_url)
-        timeout = self._sso_timeout
-        deadline = None if timeout is None else self._clock() + timeout
-        delays = poll_delays()
-        last_error: Exception | None = None
-        while True:
-            pause, final = next(delays), False
-            if deadline is not None:
-                left = deadline - self._clock()
-                if left <= pause + FINAL_POLL_MARGIN_S:
-                    # The backoff would overshoot: one last poll just before the deadline.
-                    pause, final = max(0.0, left - FINAL_POLL_MARGIN_S), True
-            self._pause(pause)
-            if deadline is not None and self._clock() >= deadline:
-                raise self._timed_out(last_error)
-            try:
-                grant = run_flow(sso_poll(started.state, org_name), self._poll_sender(deadline))
-            except (TransportError, ServerError, RateLimitError) as error:
-                last_error = error  # transient: keep polling until the deadline
-                grant = None
-            if grant is not None:
-                return grant
-            if final and deadline is not None:
-                self._pause(max(0.0, deadline - self._clock()))
-                raise self._timed_out(last_error)
-
-    def _pause(self, seconds: float) -> None:
+    def _sleep(self, seconds: float) -> None:
         if self._closing.wait(seconds):
             raise AuthenticationError("single sign-on stopped: the client was closed")
-
-    def _poll_sender(self, deadline: float | None) -> Callable[[Request], Any]:
-        configured = self._config.timeout
-        if deadline is None:
-            return self._transport.send
-        left = max(0.05, deadline - self._clock()) + POLL_TIMEOUT_SLACK_S
-        capped = (min(configured[0], left), min(configured[1], left))
-        return lambda request: self._transport.send(request, timeout=capped)
-
-    def _timed_out(self, last_error: Exception | None) -> SSOTimeoutError:
-        why = f" (the last poll failed: {last_error})" if last_error is not None else ""
-        return SSOTimeoutError(
-            f"single sign-on was not approved within {self._sso_timeout:g} s{why}; nothing "
-            "was uploaded. Call client.login() (or plot again) for a new sign-in URL, and "
-            "approve it in the browser in time (or pass a larger sso_timeout)"
-        )
 
     def _describe(self) -> str:
         idp = f"idp_name={self._idp!r}, " if self._idp is not None else ""

@@ -1,26 +1,27 @@
-"""Sans-I/O single sign-on flows (PROTOCOL.md 2.6, 2.7, 3.5), in the style of ``flows``.
+"""Sans-I/O single sign-on flows (PROTOCOL.md 2.6, 2.7, 3.5), like the auth flows.
 
-Theory of operation. An SSO login is two kinds of exchange: one *start* (``POST`` to the
-site-wide, org or org+IdP path) that answers with a ``state`` and an ``auth_url`` for the
-user's browser (or, when the user is already signed in, a token at once), then any number of
-*polls* of the state (``GET /api/v2/o/sso/oidc/jwt/<state>/``) until one carries the token.
-Each exchange is a flow here: it yields one :class:`~.flows.Request` and decides what the
-reply means. What happens *between* polls (showing the URL, sleeping with backoff, the
-deadline) needs a clock and the user, so it belongs to the driver (``sso.ClientSSO``);
-:func:`poll_delays` only gives the backoff schedule.
+Theory of operation. An SSO login is one *start* (``POST`` to the site-wide, org or org+IdP
+path) that answers with a ``state`` and an ``auth_url`` for the user's browser (or, when
+the user is already signed in, a token at once), then any number of *polls* of the state
+(``GET /api/v2/o/sso/oidc/jwt/<state>/``) until one carries the token. :func:`sso_start`
+and :func:`sso_poll` are one exchange each; :func:`await_approval` is the poll loop with
+its backoff and deadline, and :func:`sso_login` the whole login. The loop needs a clock,
+pauses and the user: it asks for them as steps (``NOW``, ``Sleep``, ``Prompt``) that the
+runner (:func:`~.wire.run_flow`) performs, so the same flow runs under a sync or an async
+runner, or under a test's fake clock.
 
 What the replies mean:
 
 * start: ``{"status": "OK", "data": {"state", "auth_url"}}`` -> :class:`SSOStarted`;
-  ``{"status": "OK", "data": {"token", ...}}`` -> a :class:`~.flows.Grant` (already signed
+  ``{"status": "OK", "data": {"token", ...}}`` -> a :class:`~.grants.Grant` (already signed
   in); 404 or ``{"status": "ERR"}`` -> :class:`AuthenticationError` naming the org/IdP.
 * poll: a 2xx reply with no token and no error status (``{"status": "PENDING"}``) -> None,
   keep polling; ``{"status": "OK", "data": {"token"}}`` -> a Grant; 404/410 or an error
   status -> :class:`AuthenticationError` at once (the state is unknown, used or expired);
-  429/5xx -> the typed error, which the driver treats as transient until its deadline.
+  429/5xx -> the typed error, which the poll loop treats as transient until its deadline.
 
 The org is kept through the whole flow: a grant whose org (the reply's
-``active_organization.slug`` or the token's ``org`` claim, read without verification)
+``active_organization.slug`` or the token's ``org`` claim; see ``grants``)
 differs from the org the flow asked for raises :class:`AuthenticationError`, so nothing is
 ever uploaded under an org the user did not ask for. With no org asked, the reply's org is
 adopted (as pygraphistry does).
@@ -33,11 +34,19 @@ from typing import Any
 from urllib.parse import quote, urljoin
 
 import attrs
-import jwt
 
-from graphistry_fp.errors import AuthenticationError, PermissionDeniedError, ProtocolError
+from graphistry_fp.errors import (
+    AuthenticationError,
+    ProtocolError,
+    RateLimitError,
+    ServerError,
+    SSOTimeoutError,
+    TransportError,
+)
 
-from .flows import Flow, Grant, Request, error_for, expect_json, server_message
+from .grants import Grant, parse_grant
+from .replies import error_for, expect_json, server_message
+from .wire import NOW, Flow, Prompt, Request, Response, Sleep
 
 #: The form body of the start call (PROTOCOL.md 2.6): the value pygraphistry sends, since
 #: servers may key their behaviour on it.
@@ -46,6 +55,11 @@ CLIENT_TYPE = "pygraphistry"
 POLL_FIRST_S = 0.25
 POLL_FACTOR = 2.0
 POLL_CAP_S = 2.0
+
+#: A last poll is sent this long before the deadline when the backoff would overshoot it.
+FINAL_POLL_MARGIN_S = 0.1
+#: A poll request may take this much longer than the time left before the deadline.
+POLL_TIMEOUT_SLACK_S = 0.5
 
 _ERROR_STATUSES = frozenset({"ERR", "ERROR", "FAIL", "FAILED"})
 
@@ -93,18 +107,6 @@ def poll_delays(
         delay = min(cap, delay * factor)
 
 
-def token_org(token: str) -> str | None:
-    """The ``org`` claim of a JWT, read without verifying it (we do not hold the key)."""
-    try:
-        claims: dict[str, object] = jwt.decode(
-            token, options={"verify_signature": False, "verify_exp": False}
-        )
-    except jwt.PyJWTError:
-        return None
-    org = claims.get("org")
-    return org if isinstance(org, str) and org else None
-
-
 def _status(obj: Mapping[str, Any]) -> str | None:
     status = obj.get("status")
     return str(status).upper() if status is not None else None
@@ -116,44 +118,8 @@ def _where(org_name: str | None, idp_name: str | None) -> str:
     return f"org {org_name!r}" + (f", IdP {idp_name!r}" if idp_name is not None else "")
 
 
-def sso_grant(data: Mapping[str, Any], requested_org: str | None, status: int) -> Grant:
-    """The grant a reply's ``data`` carries, checked against the org the flow asked for.
-
-    Raises:
-        ProtocolError: no usable token.
-        PermissionDeniedError: the reply says the user is not a member of the org.
-        AuthenticationError: the token is for another org than the one requested.
-    """
-    token = data.get("token")
-    if not isinstance(token, str) or not token.strip():
-        raise ProtocolError("single sign-on: the reply has no token", status=status)
-    token = token.strip()
-    active = data.get("active_organization")
-    slug: str | None = None
-    if isinstance(active, Mapping):
-        raw = active.get("slug")
-        slug = raw if isinstance(raw, str) and raw else None
-        if active.get("is_found") is False or active.get("is_member") is False:
-            org = requested_org or slug
-            raise PermissionDeniedError(
-                f"single sign-on: the user is not a member of org {org!r}; ask an admin "
-                "for access or log in to another org",
-                status=status,
-            )
-    elif active is not None:
-        raise ProtocolError("single sign-on: active_organization is not an object", status=status)
-    claim = token_org(token)
-    if requested_org is not None:
-        for label, got in (("the reply names", slug), ("the token is for", claim)):
-            if got is not None and got != requested_org:
-                raise AuthenticationError(
-                    f"single sign-on: org {requested_org!r} was requested but {label} org "
-                    f"{got!r}; nothing was uploaded. Log in again to {requested_org!r} "
-                    f"(client.login()), or create ClientSSO(org_name={got!r}) to use that org",
-                    status=status,
-                )
-        return Grant(token=token, org_name=requested_org)
-    return Grant(token=token, org_name=slug or claim)
+def _sso_grant(data: Mapping[str, Any], requested_org: str | None, status: int) -> Grant:
+    return parse_grant(data, requested_org, what="single sign-on", status=status, sso=True)
 
 
 def sso_start(
@@ -166,7 +132,7 @@ def sso_start(
         base_url: resolves a relative ``auth_url`` (the browser-facing base URL).
 
     Returns:
-        :class:`SSOStarted`, or a :class:`~.flows.Grant` when the user is already signed in.
+        :class:`SSOStarted`, or a :class:`~.grants.Grant` when the user is already signed in.
     """
     where = _where(org_name, idp_name)
     request = Request(
@@ -175,7 +141,7 @@ def sso_start(
         form={"client-type": CLIENT_TYPE},
         what=f"single sign-on start ({where})",
     )
-    response = yield request
+    response: Response = yield request
     if response.status in (400, 401, 404):
         hint = "check org_name and idp_name" if org_name is not None else "check the server"
         raise AuthenticationError(
@@ -199,7 +165,7 @@ def sso_start(
     if not isinstance(data, Mapping):
         raise ProtocolError(f"{request.what}: the reply has no data object", status=response.status)
     if data.get("token"):
-        return sso_grant(data, org_name, response.status)
+        return _sso_grant(data, org_name, response.status)
     state, auth_url = data.get("state"), data.get("auth_url")
     if not isinstance(state, str) or not state or not isinstance(auth_url, str) or not auth_url:
         raise ProtocolError(
@@ -209,18 +175,23 @@ def sso_start(
     return SSOStarted(state=state, auth_url=urljoin(base_url.rstrip("/") + "/", auth_url))
 
 
-def sso_poll(state: str, requested_org: str | None) -> Flow[Grant | None]:
+def sso_poll(
+    state: str, requested_org: str | None, timeout: float | None = None
+) -> Flow[Grant | None]:
     """One ``GET`` of the state (PROTOCOL.md 2.7): a Grant, or None while still pending.
 
-    Sent once (not retried by the transport): the driver's loop is the retry.
+    Sent once (not retried by the transport): the poll loop is the retry. ``timeout`` caps
+    the request's connect and read timeouts (the time left before the loop's deadline).
 
     Raises:
         AuthenticationError: the state is unknown, used or expired (404, 410, an error
             status): start again; or the token is for another org than requested.
-        RateLimitError, ServerError: transient; the driver keeps polling until its deadline.
+        RateLimitError, ServerError: transient; the poll loop keeps polling until its deadline.
     """
-    request = Request("GET", poll_path(state), idempotent=False, what="single sign-on poll")
-    response = yield request
+    request = Request(
+        "GET", poll_path(state), idempotent=False, what="single sign-on poll", timeout=timeout
+    )
+    response: Response = yield request
     if response.status in (400, 401, 404, 410):
         raise AuthenticationError(
             f"{request.what}: the login request is unknown, already used or expired "
@@ -238,5 +209,69 @@ def sso_poll(state: str, requested_org: str | None) -> Flow[Grant | None]:
         )
     data = obj.get("data")
     if isinstance(data, Mapping) and data.get("token"):
-        return sso_grant(data, requested_org, response.status)
+        return _sso_grant(data, requested_org, response.status)
     return None  # pending: no token and no error
+
+
+def timed_out(timeout: float | None, last_error: Exception | None) -> SSOTimeoutError:
+    """The error of a login not approved within ``timeout`` seconds."""
+    why = f" (the last poll failed: {last_error})" if last_error is not None else ""
+    return SSOTimeoutError(
+        f"single sign-on was not approved within {timeout:g} s{why}; nothing "
+        "was uploaded. Call client.login() (or plot again) for a new sign-in URL, and "
+        "approve it in the browser in time (or pass a larger sso_timeout)"
+    )
+
+
+def await_approval(state: str, requested_org: str | None, timeout: float | None) -> Flow[Grant]:
+    """Poll ``state`` with backoff until a grant arrives or ``timeout`` seconds pass.
+
+    The clock and the pauses are steps (:data:`~.wire.NOW`, :class:`~.wire.Sleep`) the
+    runner performs. Transport errors, 429 and 5xx are transient: polling goes on until
+    the deadline; when the backoff would overshoot it, one last poll is sent just before.
+
+    Raises:
+        SSOTimeoutError: no approval before the deadline.
+        AuthenticationError: the state is unknown, used or expired, or another org.
+    """
+    deadline = None if timeout is None else (yield NOW) + timeout
+    delays = poll_delays()
+    last_error: Exception | None = None
+    while True:
+        pause, final = next(delays), False
+        if deadline is not None:
+            left = deadline - (yield NOW)
+            if left <= pause + FINAL_POLL_MARGIN_S:
+                # The backoff would overshoot: one last poll just before the deadline.
+                pause, final = max(0.0, left - FINAL_POLL_MARGIN_S), True
+        yield Sleep(pause)
+        cap: float | None = None
+        if deadline is not None:
+            now: float = yield NOW
+            if now >= deadline:
+                raise timed_out(timeout, last_error)
+            cap = max(0.05, deadline - now) + POLL_TIMEOUT_SLACK_S
+        try:
+            grant = yield from sso_poll(state, requested_org, cap)
+        except (TransportError, ServerError, RateLimitError) as error:
+            last_error = error  # transient: keep polling until the deadline
+            grant = None
+        if grant is not None:
+            return grant
+        if final and deadline is not None:
+            yield Sleep(max(0.0, deadline - (yield NOW)))
+            raise timed_out(timeout, last_error)
+
+
+def sso_login(
+    org_name: str | None, idp_name: str | None, base_url: str, timeout: float | None
+) -> Flow[Grant]:
+    """The whole interactive login: start, hand the URL to the user, poll until approved.
+
+    The deadline counts from when the runner has performed the :class:`~.wire.Prompt`.
+    """
+    started = yield from sso_start(org_name, idp_name, base_url)
+    if isinstance(started, Grant):
+        return started  # already signed in: the start reply carried the token
+    yield Prompt(started.auth_url)
+    return (yield from await_approval(started.state, org_name, timeout))

@@ -9,8 +9,8 @@ threads that arrive meanwhile wait, then find the new state (or the same error) 
 sending requests of their own. That is the single flight: one request for any number of
 threads.
 
-Expiry is read from the JWT's ``exp`` (and ``iat``) claims with PyJWT, without verifying
-the signature (the client does not hold the server's key). A token is refreshed when less
+Expiry is read from the JWT's ``exp`` (and ``iat``) claims (``grants.claims``), without
+verifying the signature (the client does not hold the server's key). A token is refreshed when less
 than ``min(60 s, half its lifetime)`` remains; an expired token is never sent to refresh
 (servers refuse it): the client logs in afresh or, lacking credentials, raises
 :class:`~graphistry_fp.errors.AuthenticationError`. Tokens without a readable ``exp`` are
@@ -25,42 +25,19 @@ import time
 from collections.abc import Callable
 
 import attrs
-import jwt
 
 from graphistry_fp.errors import GraphistryError
 
-from .flows import Flow, Grant, LoginFlow, renew, switch_org
+from .auth_flows import LoginFlow, renew, switch_org
+from .grants import Grant, claims
+from .wire import Flow
 
 #: Refresh when less than this many seconds remain (or half the lifetime, if shorter).
 REFRESH_MARGIN_S = 60.0
 
-Driver = Callable[[Flow[Grant]], Grant]
-StrDriver = Callable[[Flow[str]], str]
-
-
-def _claims(token: str) -> tuple[float | None, float | None]:
-    """``(exp, iat)`` of a JWT, without verifying it; ``(None, None)`` if unreadable."""
-    try:
-        claims: dict[str, object] = jwt.decode(
-            token, options={"verify_signature": False, "verify_exp": False, "verify_iat": False}
-        )
-    except jwt.PyJWTError:
-        return None, None
-    return _number(claims.get("exp")), _number(claims.get("iat"))
-
-
-def _org_claim(token: str) -> str | None:
-    """The ``org`` claim of a JWT (unverified), or None."""
-    try:
-        claims: dict[str, object] = jwt.decode(token, options={"verify_signature": False})
-    except jwt.PyJWTError:
-        return None
-    org = claims.get("org")
-    return org if isinstance(org, str) and org else None
-
-
-def _number(value: object) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+#: Runs a flow to its outcome (the client's :func:`~.wire.run_flow` over its transport).
+GrantRunner = Callable[[Flow[Grant]], Grant]
+StrRunner = Callable[[Flow[str]], str]
 
 
 @attrs.frozen
@@ -82,7 +59,8 @@ class AuthState:
     @classmethod
     def of(cls, token: str, org_name: str | None, now: float) -> AuthState:
         """Read the expiry of ``token``; ``now`` stands in for a missing ``iat``."""
-        exp, iat = _claims(token)
+        read = claims(token)
+        exp, iat = read.exp, read.iat
         if exp is None:
             return cls(token=token, org_name=org_name)
         lifetime = max(0.0, exp - (iat if iat is not None else now))
@@ -108,7 +86,8 @@ class TokenCache:
     Args:
         login: the client's login flow factory, or None (a ClientJWT).
         org_name: the org the client was created with (None: adopt the login reply's).
-        drive: performs a flow over HTTP (the client's transport).
+        run_flow: runs a flow over HTTP (the client's transport); ``run_flow_str`` the same,
+            typed for flows that return a token.
         token: an initial token (ClientJWT), or None.
         clock: epoch seconds; injectable for tests.
     """
@@ -118,20 +97,20 @@ class TokenCache:
         *,
         login: LoginFlow | None,
         org_name: str | None,
-        drive: Driver,
-        drive_str: StrDriver,
+        run_flow: GrantRunner,
+        run_flow_str: StrRunner,
         token: str | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._login = login
-        self._drive = drive
-        self._drive_str = drive_str
+        self._run_flow = run_flow
+        self._run_flow_str = run_flow_str
         self._clock = clock
         # An org given at construction is switched to once, at first need. A token given
         # without an org (ClientJWT) names its org in its ``org`` claim, if anywhere: adopt
         # it, as a login reply's ``active_organization`` is adopted, and switch nothing.
         self._switch_pending = org_name is not None
-        self._org = org_name if org_name is not None or token is None else _org_claim(token)
+        self._org = org_name if org_name is not None or token is None else claims(token).org
         self._state: AuthState | None = (
             None if token is None else AuthState.of(token, self._org, clock())
         )
@@ -185,7 +164,7 @@ class TokenCache:
                     # Log in (or refresh) for the new org and switch once, not twice.
                     self._org, self._switch_pending = org_name, True
                     return self._renew(state)
-                token = self._drive_str(switch_org(state.token, org_name))
+                token = self._run_flow_str(switch_org(state.token, org_name))
             except BaseException:
                 self._org, self._switch_pending = previous
                 raise
@@ -198,9 +177,9 @@ class TokenCache:
         """One renewal, run by the single flight (the caller holds ``_flight``)."""
         now = self._clock()
         if state is not None and self._switch_pending and state.fresh(now) and mode != "login":
-            token = self._drive_str(switch_org(state.token, self._org or ""))
+            token = self._run_flow_str(switch_org(state.token, self._org or ""))
         else:
-            grant = self._drive(
+            grant = self._run_flow(
                 renew(
                     None if state is None else state.token,
                     expired=state is not None and state.expired(now),

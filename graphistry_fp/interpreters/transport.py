@@ -1,10 +1,11 @@
 """The transport: one ``requests.Session`` per client, timeouts, retries, DEBUG logging.
 
-It performs one :class:`~graphistry_fp.interpreters.flows.Request` at a time and returns a
-:class:`~graphistry_fp.interpreters.flows.Response`; mapping replies to typed errors is the
-flows' business (``flows.error_for``). Here:
+It performs one :class:`~graphistry_fp.interpreters.wire.Request` at a time and returns a
+:class:`~graphistry_fp.interpreters.wire.Response`; mapping replies to typed errors is the
+flows' business (``replies.error_for``). Here:
 
-* every request has the configured ``timeout`` (connect, read);
+* every request has the configured ``timeout`` (connect, read), capped by the request's
+  own ``timeout`` when it has one (the SSO poll, near its deadline);
 * a request marked ``idempotent`` (login, refresh, switch, uploads to an existing dataset,
   share) is retried up to ``max_retries`` times on 429/500/502/503/504 and on connection
   errors and timeouts, with capped, jittered exponential backoff that honours
@@ -33,7 +34,8 @@ from requests.adapters import HTTPAdapter
 from graphistry_fp.errors import TransportError
 
 from .config import Config
-from .flows import RETRY_STATUSES, Request, Response, scrub
+from .replies import scrub
+from .wire import RETRY_STATUSES, Request, Response
 
 log = logging.getLogger("graphistry_fp.http")
 
@@ -172,8 +174,9 @@ class Transport:
     ) -> Response:
         """Perform ``request`` (retrying where safe) and return the final reply.
 
-        ``timeout`` (connect, read) replaces the configured one for this request: the SSO
-        poll loop caps it by the time left before its deadline.
+        ``timeout`` (connect, read) replaces the configured one for this request; else the
+        configured one applies, capped by ``request.timeout`` when set (the SSO poll loop
+        caps it by the time left before its deadline).
 
         Raises:
             TransportError: no connection, or a timeout, after the retries.
@@ -182,6 +185,8 @@ class Transport:
             bearer = request.bearer
         if timeout is None:
             timeout = self._config.timeout
+            if request.timeout is not None:
+                timeout = (min(timeout[0], request.timeout), min(timeout[1], request.timeout))
         attempts = 1 + (self._config.max_retries if request.idempotent else 0)
         for attempt in range(attempts):
             started = time.monotonic()

@@ -14,8 +14,9 @@ from graphistry_fp.errors import (
     RateLimitError,
     ServerError,
 )
-from graphistry_fp.interpreters import flows
-from graphistry_fp.interpreters.flows import Grant, Request, Response
+from graphistry_fp.interpreters import auth_flows, replies, wire
+from graphistry_fp.interpreters.grants import Grant
+from graphistry_fp.interpreters.wire import Request, Response
 
 
 def reply(status: int, body: Any = None, text: str | None = None) -> Response:
@@ -23,7 +24,7 @@ def reply(status: int, body: Any = None, text: str | None = None) -> Response:
     return Response(status=status, headers={}, content=content)
 
 
-def script(flow: flows.Flow[Any], replies: list[Response]) -> tuple[list[Request], Any]:
+def script(flow: wire.Flow[Any], replies: list[Response]) -> tuple[list[Request], Any]:
     """Drive ``flow`` with ``replies`` in order; return the requests it made and its value."""
     sent: list[Request] = []
     queue = list(replies)
@@ -32,7 +33,7 @@ def script(flow: flows.Flow[Any], replies: list[Response]) -> tuple[list[Request
         sent.append(request)
         return queue.pop(0)
 
-    value = flows.run_flow(flow, send)
+    value = wire.run_flow(flow, send)
     assert [] == queue
     return sent, value
 
@@ -40,7 +41,7 @@ def script(flow: flows.Flow[Any], replies: list[Response]) -> tuple[list[Request
 def test_password_login_request_and_org_adoption() -> None:
     """A login without org sends username/password only and adopts the reply's slug."""
     sent, grant = script(
-        flows.password_login("alice", "pw", None),
+        auth_flows.password_login("alice", "pw", None),
         [reply(200, {"token": "T1", "active_organization": {"slug": "acme"}})],
     )
     assert [("POST", "/api-token-auth/")] == [(r.method, r.path) for r in sent]
@@ -51,7 +52,7 @@ def test_password_login_request_and_org_adoption() -> None:
 def test_password_login_with_org_sends_org_name() -> None:
     """A login with org_name puts it in the body and keeps it."""
     sent, grant = script(
-        flows.password_login("alice", "pw", "acme"),
+        auth_flows.password_login("alice", "pw", "acme"),
         [reply(200, {"token": "T1", "active_organization": {"slug": "acme", "is_member": True}})],
     )
     assert {"username": "alice", "password": "pw", "org_name": "acme"} == sent[0].json
@@ -77,13 +78,13 @@ def test_password_login_with_org_sends_org_name() -> None:
 def test_login_reply_mapping(response: Response, error: type[Exception]) -> None:
     """Login replies map to the typed errors of DESIGN.md section 6."""
     with pytest.raises(error):
-        script(flows.password_login("alice", "pw", "acme"), [response])
+        script(auth_flows.password_login("alice", "pw", "acme"), [response])
 
 
 def test_login_tolerates_null_active_organization() -> None:
     """``active_organization: null`` (which crashes pygraphistry) counts as absent."""
     _, grant = script(
-        flows.password_login("alice", "pw", None),
+        auth_flows.password_login("alice", "pw", None),
         [reply(200, {"token": "T1", "active_organization": None})],
     )
     assert Grant(token="T1", org_name=None) == grant
@@ -92,14 +93,14 @@ def test_login_tolerates_null_active_organization() -> None:
 def test_login_error_text_has_no_password() -> None:
     """A refused login's message never repeats the password, even if the server echoes it."""
     with pytest.raises(AuthenticationError) as info:
-        script(flows.password_login("alice", "hunter2", None), [reply(401, {"detail": "bad"})])
+        script(auth_flows.password_login("alice", "hunter2", None), [reply(401, {"detail": "bad"})])
     assert "hunter2" not in str(info.value)
 
 
 def test_personal_key_login_is_a_get_with_header_and_body() -> None:
     """The personal-key login is GET with ``PersonalKey id:secret`` and a JSON body."""
     sent, grant = script(
-        flows.personal_key_login("kid", "sec", "acme"),
+        auth_flows.personal_key_login("kid", "sec", "acme"),
         [reply(200, {"token": "T1"})],
     )
     assert ("GET", "/api/v2/auth/pkey/jwt/") == (sent[0].method, sent[0].path)
@@ -111,31 +112,31 @@ def test_personal_key_login_is_a_get_with_header_and_body() -> None:
 
 def test_refresh_returns_token_or_none_when_refused() -> None:
     """Refresh gives the new token; a refused refresh (401, no token) gives None."""
-    sent, token = script(flows.refresh("T1"), [reply(200, {"token": "T2"})])
+    sent, token = script(auth_flows.refresh("T1"), [reply(200, {"token": "T2"})])
     assert {"token": "T1"} == sent[0].json
     assert "T2" == token
-    assert None is script(flows.refresh("T1"), [reply(401, {"detail": "expired"})])[1]
-    assert None is script(flows.refresh("T1"), [reply(200, {"x": 1})])[1]
+    assert None is script(auth_flows.refresh("T1"), [reply(401, {"detail": "expired"})])[1]
+    assert None is script(auth_flows.refresh("T1"), [reply(200, {"x": 1})])[1]
     with pytest.raises(ServerError):
-        script(flows.refresh("T1"), [reply(502, text="bad gateway")])
+        script(auth_flows.refresh("T1"), [reply(502, text="bad gateway")])
 
 
 def test_switch_uses_fresh_token_from_reply() -> None:
     """The org switch posts the form slug=<org> with the bearer and uses the reply's token."""
     sent, token = script(
-        flows.switch_org("T1", "acme"), [reply(200, {"status": "OK", "token": "T2"})]
+        auth_flows.switch_org("T1", "acme"), [reply(200, {"status": "OK", "token": "T2"})]
     )
     assert ("POST", "/api/v2/o/acme/switch/") == (sent[0].method, sent[0].path)
     assert {"slug": "acme"} == sent[0].form
     assert "T1" == sent[0].bearer
     assert "T2" == token
-    assert "T1" == script(flows.switch_org("T1", "acme"), [reply(200, {"status": "OK"})])[1]
+    assert "T1" == script(auth_flows.switch_org("T1", "acme"), [reply(200, {"status": "OK"})])[1]
     with pytest.raises(PermissionDeniedError):
-        script(flows.switch_org("T1", "acme"), [reply(403, {"status": "Failed"})])
+        script(auth_flows.switch_org("T1", "acme"), [reply(403, {"status": "Failed"})])
 
 
-def login_flow(token: str = "L1", slug: str | None = None) -> flows.LoginFlow:
-    def login(org: str | None) -> flows.Flow[Grant]:
+def login_flow(token: str = "L1", slug: str | None = None) -> auth_flows.LoginFlow:
+    def login(org: str | None) -> wire.Flow[Grant]:
         request = Request("POST", "/api-token-auth/", json={"org": org}, what="login")
         response = yield request
         assert 200 == response.status
@@ -147,7 +148,7 @@ def login_flow(token: str = "L1", slug: str | None = None) -> flows.LoginFlow:
 def test_renew_refreshes_a_live_token() -> None:
     """A live token is refreshed: one request, no login."""
     sent, grant = script(
-        flows.renew("T1", expired=False, org_name=None, login=login_flow(), switch=False),
+        auth_flows.renew("T1", expired=False, org_name=None, login=login_flow(), switch=False),
         [reply(200, {"token": "T2"})],
     )
     assert ["/api/v2/auth/token/refresh"] == [r.path for r in sent]
@@ -157,7 +158,7 @@ def test_renew_refreshes_a_live_token() -> None:
 def test_renew_logs_in_when_expired() -> None:
     """An expired token is not sent to refresh: one fresh login."""
     sent, grant = script(
-        flows.renew("T1", expired=True, org_name="acme", login=login_flow(), switch=False),
+        auth_flows.renew("T1", expired=True, org_name="acme", login=login_flow(), switch=False),
         [reply(200, {})],
     )
     assert ["/api-token-auth/"] == [r.path for r in sent]
@@ -167,7 +168,7 @@ def test_renew_logs_in_when_expired() -> None:
 def test_renew_falls_back_to_login_when_refresh_refused() -> None:
     """A refused refresh falls back to one login."""
     sent, _ = script(
-        flows.renew("T1", expired=False, org_name=None, login=login_flow(), switch=False),
+        auth_flows.renew("T1", expired=False, org_name=None, login=login_flow(), switch=False),
         [reply(401, {"detail": "no"}), reply(200, {})],
     )
     assert ["/api/v2/auth/token/refresh", "/api-token-auth/"] == [r.path for r in sent]
@@ -176,13 +177,13 @@ def test_renew_falls_back_to_login_when_refresh_refused() -> None:
 def test_renew_without_credentials_raises_on_expired_token() -> None:
     """A ClientJWT whose token expired raises AuthenticationError without any request."""
     with pytest.raises(AuthenticationError):
-        script(flows.renew("T1", expired=True, org_name=None, login=None, switch=False), [])
+        script(auth_flows.renew("T1", expired=True, org_name=None, login=None, switch=False), [])
 
 
 def test_renew_first_login_with_org_switches_once() -> None:
     """The first login with an org is followed by exactly one switch."""
     sent, grant = script(
-        flows.renew(None, expired=False, org_name="acme", login=login_flow(), switch=True),
+        auth_flows.renew(None, expired=False, org_name="acme", login=login_flow(), switch=True),
         [reply(200, {}), reply(200, {"status": "OK", "token": "S1"})],
     )
     assert ["/api-token-auth/", "/api/v2/o/acme/switch/"] == [r.path for r in sent]
@@ -191,17 +192,17 @@ def test_renew_first_login_with_org_switches_once() -> None:
 
 def test_server_message_summarises_html_and_scrubs_tokens() -> None:
     """Server messages are short, name HTML pages by title and hide JWT-looking strings."""
-    assert flows.server_message(
+    assert replies.server_message(
         reply(502, text="<html><head><title>Bad Gateway</title></head><body>x</body></html>")
     ) == "an HTML page titled 'Bad Gateway'"
     jwtish = "eyJhbGciOiJIUzI1NiJ9.eyJ1c2VybmFtZSI6ImEifQ.sig"
-    assert "<token>" in flows.server_message(reply(400, {"detail": f"bad {jwtish}"}))
-    assert jwtish not in flows.server_message(reply(400, {"detail": f"bad {jwtish}"}))
+    assert "<token>" in replies.server_message(reply(400, {"detail": f"bad {jwtish}"}))
+    assert jwtish not in replies.server_message(reply(400, {"detail": f"bad {jwtish}"}))
 
 
 def test_redirect_is_protocol_error_naming_location() -> None:
     """A redirect (http -> https, a moved server) is a ProtocolError naming where it points."""
     response = Response(status=301, headers={"location": "https://hub.example/api-token-auth/"})
-    error = flows.error_for(response, "login")
+    error = replies.error_for(response, "login")
     assert isinstance(error, ProtocolError)
     assert "https://hub.example/api-token-auth/" in str(error)

@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 
 import graphistry_fp as graphistry
+from graphistry_fp.effects import PlotPlan
+from graphistry_fp.errors import PlanError
 from graphistry_fp.interpreters.base import Client
 from graphistry_fp.server import LocalServer
 from tests.helpers import settled_log
@@ -195,3 +197,16 @@ def test_every_request_has_the_configured_timeout(
     with user_client(srv, org_name="shared", timeout=(3, 7)) as client:
         client.run(plan)
     assert [(3.0, 7.0)] * 6 == timeouts
+
+
+def test_a_plan_with_two_uploads_of_one_kind_is_refused_before_any_request(
+    srv: LocalServer,
+) -> None:
+    """Upload bodies are keyed by kind, so a hand-built plan uploading edges twice is a
+    PlanError raised before the login or any other request."""
+    plan = edges_plan("twice")
+    upload = next(plan.uploads())
+    twice = PlotPlan(stages=(*plan.stages, (upload,)), url_params=plan.url_params)
+    with user_client(srv) as client, pytest.raises(PlanError, match="one table of each kind"):
+        client.run(twice)
+    assert [] == settled_log(srv)

@@ -16,9 +16,9 @@ import jwt
 import pytest
 
 from graphistry_fp.errors import AuthenticationError
-from graphistry_fp.interpreters import flows
-from graphistry_fp.interpreters.flows import Request, Response
+from graphistry_fp.interpreters import auth_flows, wire
 from graphistry_fp.interpreters.tokens import AuthState, TokenCache
+from graphistry_fp.interpreters.wire import Request, Response
 
 
 def make_jwt(iat: float, ttl: float, org: str | None = None) -> str:
@@ -54,15 +54,15 @@ class FakeServer:
         body = {"token": make_jwt(self.clock[0], self.ttl, org), "status": "OK"}
         return Response(200, {}, json.dumps(body).encode())
 
-    def drive(self, flow: flows.Flow[Any]) -> Any:
-        return flows.run_flow(flow, self.send)
+    def run(self, flow: wire.Flow[Any]) -> Any:
+        return wire.run_flow(flow, self.send)
 
 
 def cache(server: FakeServer, *, org: str | None = None, token: str | None = None,
           credentials: bool = True) -> TokenCache:
-    login = (lambda o: flows.password_login("alice", "pw", o)) if credentials else None
+    login = (lambda o: auth_flows.password_login("alice", "pw", o)) if credentials else None
     return TokenCache(
-        login=login, org_name=org, drive=server.drive, drive_str=server.drive,
+        login=login, org_name=org, run_flow=server.run, run_flow_str=server.run,
         token=token, clock=lambda: server.clock[0],
     )
 

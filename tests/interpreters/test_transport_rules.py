@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from graphistry_fp.effects import CreateDataset, Share
 from graphistry_fp.errors import PermissionDeniedError, ProtocolError
-from graphistry_fp.interpreters import flows, http, transport
-from graphistry_fp.interpreters.flows import Response
+from graphistry_fp.interpreters import http, transport, wire
 from graphistry_fp.interpreters.tokens import AuthState
+from graphistry_fp.interpreters.wire import Response
 
 
 @given(st.integers(0, 20), st.none() | st.floats(0, 1e6, allow_nan=False))
@@ -57,14 +57,14 @@ def _reply(status: int, body: object) -> Response:
     return Response(status=status, headers={}, content=json.dumps(body).encode())
 
 
-def _run(flow: flows.Flow[object], response: Response) -> tuple[flows.Request, object]:
-    sent: list[flows.Request] = []
+def _run(flow: wire.Flow[object], response: Response) -> tuple[wire.Request, object]:
+    sent: list[wire.Request] = []
 
-    def send(request: flows.Request) -> Response:
+    def send(request: wire.Request) -> Response:
         sent.append(request)
         return response
 
-    value = flows.run_flow(flow, send)
+    value = wire.run_flow(flow, send)
     return sent[0], value
 
 

@@ -16,7 +16,7 @@ import pytest
 
 import graphistry_fp as graphistry
 from graphistry_fp.core.roots import RootCell
-from graphistry_fp.interpreters.render import PlotURL
+from graphistry_fp.interpreters.notebook import PlotURL
 
 EDGES = pd.DataFrame({"s": [1, 2], "d": [2, 3]})
 

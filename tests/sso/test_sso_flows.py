@@ -15,15 +15,15 @@ from graphistry_fp.errors import (
     ProtocolError,
     ServerError,
 )
-from graphistry_fp.interpreters.flows import Grant, Request, Response, run_flow
+from graphistry_fp.interpreters.grants import Grant, claims
 from graphistry_fp.interpreters.sso_flows import (
     SSOStarted,
     poll_delays,
     sso_poll,
     sso_start,
     start_path,
-    token_org,
 )
+from graphistry_fp.interpreters.wire import Request, Response, run_flow
 
 BASE = "http://127.0.0.1:8080"
 
@@ -208,7 +208,7 @@ def test_poll_not_a_member_is_permission_denied() -> None:
 
 def test_token_org_of_garbage_is_none() -> None:
     """A token that is not a JWT has no org claim."""
-    assert None is token_org("not-a-jwt")
+    assert None is claims("not-a-jwt").org
 
 
 def test_poll_delays_grow_to_the_cap() -> None:
