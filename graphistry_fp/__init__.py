@@ -27,12 +27,15 @@ from .errors import (
     RateLimitError,
     ServerError,
     SSOTimeoutError,
+    TokenStoreWarning,
     TransportError,
 )
 
 # Importing the interpreters package installs the global root and the renderer into core
 # (core never imports the layer above it); it loads no requests.
 from .interpreters import Client, ClientUnconfigured, DryRunClient, client_root
+from .interpreters.redis_store import RedisTokenStore
+from .interpreters.tokenstore import MemoryTokenStore, TokenStore
 
 if TYPE_CHECKING:
     from .interpreters.clients import ClientAPIKey, ClientJWT, ClientUserPass
@@ -102,6 +105,7 @@ __all__ = [
     "ConfigError",
     "DryRunClient",
     "GraphistryError",
+    "MemoryTokenStore",
     "MixedModeWarning",
     "NotConfiguredError",
     "PermissionDeniedError",
@@ -111,8 +115,11 @@ __all__ = [
     "Plottable",
     "ProtocolError",
     "RateLimitError",
+    "RedisTokenStore",
     "SSOTimeoutError",
     "ServerError",
+    "TokenStore",
+    "TokenStoreWarning",
     "TransportError",
     "__version__",
     "addStyle",

@@ -30,8 +30,12 @@ from typing import TypeVar
 import attrs
 import jwt
 
+from graphistry_fp.errors import TokenStoreWarning
+
 from .sealing import Sealed, SlotKeys, seal, slot_keys, unseal
 from .tokenstore import Lease, TokenStore
+
+__all__ = ["SharedToken", "SharedTokens", "TokenStoreWarning"]
 
 T = TypeVar("T")
 
@@ -46,10 +50,6 @@ POLL_S = 0.05
 
 _warned = threading.Lock()
 _warned_done = False
-
-
-class TokenStoreWarning(UserWarning):
-    """The token store failed; the client logs in by itself (issued once per process)."""
 
 
 def _warn_once(error: BaseException) -> None:

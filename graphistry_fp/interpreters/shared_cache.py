@@ -18,10 +18,14 @@ the processes that hit the same 401 adopt the first one's new token: one login p
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
+
+import jwt
 
 from .shared import SharedToken, SharedTokens
 from .tokens import AuthState, TokenCache
+from .tokenstore import TokenStore
 
 
 class SharedTokenCache(TokenCache):
@@ -88,3 +92,26 @@ class SharedTokenCache(TokenCache):
         except BaseException:
             self._asked = previous
             raise
+
+
+def shared_cache(
+    store: TokenStore, *, server: str, principal: str, secret: str, **kwargs: Any
+) -> SharedTokenCache:
+    """A :class:`SharedTokenCache` for one credential on ``server`` (kwargs: TokenCache's)."""
+    shared = SharedTokens(store, server=server, principal=principal, secret=secret)
+    return SharedTokenCache(shared=shared, **kwargs)
+
+
+def token_user(token: str) -> str:
+    """Who ``token`` is for (its user claim, unverified), naming its store entry; a token
+    naming no user gets an entry of its own."""
+    try:
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        claims = {}
+    for name in ("username", "user_id", "sub", "email"):
+        value = claims.get(name)
+        if isinstance(value, str | int) and not isinstance(value, bool) and str(value):
+            return f"user:{value}"
+    return "token:" + hashlib.sha256(token.encode()).hexdigest()
+

@@ -28,6 +28,8 @@ from typing import Protocol, runtime_checkable
 
 import attrs
 
+from graphistry_fp.errors import ConfigError
+
 
 class TokenStoreError(Exception):
     """A store could not answer (unreachable, too slow, or a reply it cannot read).
@@ -171,3 +173,40 @@ class MemoryTokenStore:
 
     def __repr__(self) -> str:
         return "MemoryTokenStore()"
+
+
+def check_store(value: object) -> TokenStore | None:
+    """``value`` as a client's ``token_store=`` argument: None or a :class:`TokenStore`.
+
+    Raises:
+        ConfigError: anything else.
+    """
+    if value is None or isinstance(value, TokenStore):
+        return value
+    raise ConfigError(
+        f"token_store must be a TokenStore (RedisTokenStore, MemoryTokenStore, or an object "
+        f"with get, set, lock, unlock and delete), got {type(value).__name__}"
+    )
+
+
+def check_opt_in(store: object, secret: object, client: str) -> tuple[TokenStore, str] | None:
+    """The store and secret of a client that uses a store only when opted in (ClientJWT,
+    ClientSSO): both or neither.
+
+    Raises:
+        ConfigError: one without the other, or a blank secret.
+    """
+    checked = check_store(store)
+    if checked is None and secret is None:
+        return None
+    if checked is None:
+        raise ConfigError("token_store_secret is only used with token_store=")
+    if secret is None:
+        raise ConfigError(
+            f"{client} shares its token through a store only when you opt in: pass "
+            "token_store_secret=... as well (a secret every process of the fleet holds; the "
+            "entry key is derived from it). See the README, 'Running a fleet'."
+        )
+    if not isinstance(secret, str) or not secret.strip():
+        raise ConfigError("token_store_secret must be a non-empty string")
+    return checked, secret

@@ -132,7 +132,7 @@ def test_a_refused_token_is_evicted_for_everyone(tmp_path: Path, redis_server: R
     second = LocalServer(users=USERS, data_dir=tmp_path / "two", port=port).start()
     try:
         ids = [plot(c) for c in clients]
-        assert {"login": 1, "switch": 1, "create 401": 3, "create 200": 3} == dict(counts(second))
+        assert {"login": 1, "create 401": 3, "create 200": 3} == dict(counts(second))
         assert {("ten", "tenorg")} == {(second.dataset(i).owner, second.dataset(i).org) for i in ids}
     finally:
         second.stop()
@@ -195,14 +195,25 @@ def test_killed_lock_holder_mid_login_is_replaced(
     while not list(plain.scan_iter("*:l")):
         assert time.monotonic() < deadline, "the holder never took the lock"
         time.sleep(0.02)
+    client = tenant(server, graphistry.RedisTokenStore(redis_server.url, lease_s=lease_s))
+    waited: list[float] = []
+
+    def wait_for_token() -> None:
+        started = time.monotonic()
+        client.token()
+        waited.append(time.monotonic() - started)
+
+    waiter = threading.Thread(target=wait_for_token)
+    waiter.start()
+    time.sleep(0.3)  # the waiter is now waiting on the holder's lock
     os.kill(holder.pid, signal.SIGKILL)
     holder.wait(10)
-    client = tenant(server, graphistry.RedisTokenStore(redis_server.url, lease_s=lease_s))
-    started = time.monotonic()
-    client.token()
-    waited = time.monotonic() - started
+    waiter.join(30)
     server.clear_faults()
-    assert True is (waited < lease_s + 3.0)
+    assert 1 == len(waited)
+    # The lease, plus one login, plus slack for a loaded machine.
+    assert True is (waited[0] < lease_s + 3.0)
+    assert 1 == len(list(plain.scan_iter("*:t")))
 
 
 def test_from_env_reads_the_store_url(server: LocalServer, redis_server: RedisServer) -> None:
