@@ -79,8 +79,14 @@ def _worker(spec: dict[str, Any]) -> None:
 
             store = fp.RedisTokenStore(spec["redis"]) if variant == "store" else None
             clients.extend(
-                fp.ClientUserPass(user, password, server=spec["server"], protocol="http",
-                                  org_name=org, token_store=store)  # fmt: skip
+                fp.ClientUserPass(
+                    user,
+                    password,
+                    server=spec["server"],
+                    protocol="http",
+                    org_name=org,
+                    token_store=store,
+                )
                 for user, password, org in tenants
             )
 
@@ -159,8 +165,10 @@ def _variant(variant: str, workers: int, tenants: int, ttl: int, url: str) -> di
         procs = [
             subprocess.Popen(
                 [sys.executable, "-m", "benchmarks.fleet", "--worker", json.dumps(spec)],
-                cwd=ROOT, stdout=subprocess.PIPE, text=True,
-            )  # fmt: skip
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
             for _ in range(workers)
         ]
         time.sleep(2.0 + 0.3 * workers)  # imports done before the gun, so they are not timed

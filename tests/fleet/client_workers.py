@@ -31,7 +31,9 @@ EDGES = pd.DataFrame({"s": ["a", "b"], "d": ["b", "c"]})
 def main(spec: dict[str, Any]) -> None:
     """Run the phases of ``spec`` (see the module docstring)."""
     coord = redis.Redis.from_url(spec["redis"])
-    store = RedisTokenStore(spec["redis"], lease_s=spec.get("lease_s", 10.0)) if spec["store"] else None
+    store = (
+        RedisTokenStore(spec["redis"], lease_s=spec.get("lease_s", 10.0)) if spec["store"] else None
+    )
     if spec.get("mode") == "token":
         user, password, org = spec["tenants"][0]
         client = graphistry.ClientUserPass(
@@ -55,7 +57,13 @@ def main(spec: dict[str, Any]) -> None:
             row: list[dict[str, str]] = []
             for client in clients:
                 try:
-                    row.append({"dataset_id": client.run(graphistry.edges(EDGES, "s", "d").plan()).dataset_id})
+                    row.append(
+                        {
+                            "dataset_id": client.run(
+                                graphistry.edges(EDGES, "s", "d").plan()
+                            ).dataset_id
+                        }
+                    )
                 except graphistry.GraphistryError as error:
                     row.append({"error": type(error).__name__})
             results.append(row)

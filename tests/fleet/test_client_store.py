@@ -133,7 +133,9 @@ def test_a_refused_token_is_evicted_for_everyone(tmp_path: Path, redis_server: R
     try:
         ids = [plot(c) for c in clients]
         assert {"login": 1, "create 401": 3, "create 200": 3} == dict(counts(second))
-        assert {("ten", "tenorg")} == {(second.dataset(i).owner, second.dataset(i).org) for i in ids}
+        assert {("ten", "tenorg")} == {
+            (second.dataset(i).owner, second.dataset(i).org) for i in ids
+        }
     finally:
         second.stop()
 
@@ -239,7 +241,9 @@ def test_api_key_clients_share_by_default(redis_server: RedisServer) -> None:
         assert 1 == len([r for r in settled_log(srv) if r.path == "/api/v2/auth/pkey/jwt/"])
 
 
-def test_jwt_client_needs_an_explicit_opt_in(server: LocalServer, redis_server: RedisServer) -> None:
+def test_jwt_client_needs_an_explicit_opt_in(
+    server: LocalServer, redis_server: RedisServer
+) -> None:
     """ClientJWT given a store without token_store_secret is a ConfigError naming the opt-in."""
     token = tenant(server, None).token()
     with pytest.raises(ConfigError, match="token_store_secret"):
@@ -253,9 +257,13 @@ def test_opted_in_jwt_clients_refresh_once(server: LocalServer, redis_server: Re
     server.token_ttl = 4
     token = tenant(server, None).token()
     clients = [
-        graphistry.ClientJWT(token, server=server.server, protocol="http",
-                             token_store=graphistry.RedisTokenStore(redis_server.url),
-                             token_store_secret="fleet-secret")  # fmt: skip
+        graphistry.ClientJWT(
+            token,
+            server=server.server,
+            protocol="http",
+            token_store=graphistry.RedisTokenStore(redis_server.url),
+            token_store_secret="fleet-secret",
+        )
         for _ in range(3)
     ]
     server.clear_request_log()

@@ -10,7 +10,6 @@ import json
 import subprocess
 import sys
 import time
-import warnings
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,9 +19,7 @@ import pandas as pd
 import pytest
 import redis
 
-import graphistry_fp as graphistry
 from graphistry_fp.interpreters import shared as shared_module
-from graphistry_fp.interpreters.shared import TokenStoreWarning
 from graphistry_fp.server import LocalServer
 from tests.helpers import JWT_RE, settled_log
 from tests.redis_server import RedisServer

@@ -13,7 +13,9 @@ from graphistry_fp.interpreters import sealing
 from graphistry_fp.interpreters.sealing import Sealed, seal, slot_keys, unseal
 
 
-def keys(secret: str = "alice-pw", org: str | None = "acme", principal: str = "alice") -> sealing.SlotKeys:
+def keys(
+    secret: str = "alice-pw", org: str | None = "acme", principal: str = "alice"
+) -> sealing.SlotKeys:
     """The slot keys of ``principal`` on a fixed server."""
     return slot_keys(server="gfp.example:8080", principal=principal, org_name=org, secret=secret)
 

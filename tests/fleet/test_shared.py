@@ -95,9 +95,7 @@ def test_unusable_entry_is_renewed_from_it() -> None:
     store = MemoryTokenStore()
     first = fleet_member(store).obtain("acme", usable=always, renew=Renewals())
     renew = Renewals()
-    new = fleet_member(store).obtain(
-        "acme", usable=lambda e: e.token != first.token, renew=renew
-    )
+    new = fleet_member(store).obtain("acme", usable=lambda e: e.token != first.token, renew=renew)
     assert 1 == renew.calls
     assert first == renew.seen[0]
     assert first.token != new.token
