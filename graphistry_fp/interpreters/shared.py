@@ -46,7 +46,7 @@ DEFAULT_LEASE_S = 10.0
 #: Entry lifetime when the token has no readable ``exp``.
 DEFAULT_TTL_S = 3600.0
 #: How often a waiting process looks at the store (seconds, jittered).
-POLL_S = 0.05
+POLL_S = 0.02
 
 _warned = threading.Lock()
 _warned_done = False
@@ -166,6 +166,10 @@ class SharedTokens:
             with self._guard:
                 self._keys[org_name] = keys
         return keys
+
+    def prepare(self, org_name: str | None) -> None:
+        """Derive the keys of ``org_name``'s entry now (CPU only, no store access)."""
+        self._slot(org_name)
 
     @property
     def available(self) -> bool:

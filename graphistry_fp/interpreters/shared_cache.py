@@ -42,6 +42,9 @@ class SharedTokenCache(TokenCache):
         # The org the client asks for: None adopts the login reply's org (see module doc).
         self._asked: str | None = self._org if self._switch_pending else None
         self._held: tuple[str, int | None] | None = None
+        # Derive the entry key now (the slow KDF, once per credential and process), so a
+        # worker pays it at start-up rather than in its first plot.
+        shared.prepare(self._asked)
 
     def _slot(self) -> str | None:
         # A pending switch names the org being asked for (at creation or by switch()).
