@@ -11,7 +11,7 @@ Taking the lock and incrementing the fence is one Lua script (so a fence always 
 exactly one lease, and is above the stored entry's even if the counter was lost); a write
 is one Lua script that accepts only the newest lease's fence; release and eviction are
 compare-and-delete scripts. Anything in those keys that this library did not write (another
-type, a non-number) is treated as absent and replaced.
+type, a non-number, a lock without expiry) is treated as absent and replaced.
 
 Every call has a short socket timeout and no retry: a store that does not answer quickly is
 treated as down (:class:`~.tokenstore.StoreUnavailableError`) and the client logs in by
@@ -45,6 +45,7 @@ DEFAULT_TIMEOUT_S = 0.5
 _FENCE_TTL_MS = 7 * 24 * 3600 * 1000
 
 _LOCK = """
+if redis.call('PTTL', KEYS[1]) == -1 then redis.call('DEL', KEYS[1]) end
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 0 end
 local f = redis.pcall('INCR', KEYS[2])
 if type(f) == 'table' then

@@ -51,9 +51,14 @@ class SharedTokenCache(TokenCache):
         return self._org if self._switch_pending else self._asked
 
     def _renew(self, state: AuthState | None, mode: str = "refresh") -> AuthState:
-        """One renewal shared with the fleet (the caller holds the local flight)."""
+        """One renewal shared with the fleet (the caller holds the local flight).
+
+        ``mode``: ``"refresh"`` (refresh-ahead, first need), ``"login"`` (after a 401 with
+        ``state``'s token) or ``"force"`` (an explicit :meth:`refresh`: only a token newer
+        than ``state``'s will do).
+        """
         slot = self._slot()
-        refused = state.token if mode == "login" and state is not None else None
+        refused = state.token if mode in ("login", "force") and state is not None else None
 
         def usable(entry: SharedToken) -> bool:
             if entry.token == refused:
@@ -63,12 +68,12 @@ class SharedTokenCache(TokenCache):
 
         def renew(found: SharedToken | None) -> SharedToken:
             base = state
-            if found is not None and found.token != refused:
+            if found is not None and (mode != "login" or found.token != refused):
                 stored = AuthState.of(found.token, found.org_name, self._clock())
                 if base is None or (stored.expires_at or 0.0) > (base.expires_at or 0.0):
                     # Renew from the fleet's newest token: a refresh, not a login.
                     base = stored
-            new = TokenCache._renew(self, base, mode)
+            new = TokenCache._renew(self, base, "login" if mode == "login" else "refresh")
             return SharedToken(token=new.token, org_name=new.org_name)
 
         got = self._shared.obtain(slot, usable=usable, renew=renew)
@@ -76,6 +81,12 @@ class SharedTokenCache(TokenCache):
         self._org, self._switch_pending, self._asked = got.org_name, False, slot
         self._held = (got.token, got.fence)
         return AuthState.of(got.token, got.org_name, self._clock())
+
+    def refresh(self) -> AuthState:
+        """Refresh now: a token newer than the cached one (the fleet's, or one refresh)."""
+        return self._exclusive(
+            lambda state: False, lambda state: self._renew(state, mode="force"), share_failure=False
+        )
 
     def reauthenticate(self, stale: AuthState) -> AuthState:
         """After a 401: evict ``stale`` for the whole fleet, then re-authenticate once."""

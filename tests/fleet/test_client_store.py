@@ -278,3 +278,57 @@ def test_reprs_show_no_secret(redis_server: RedisServer) -> None:
     store = graphistry.RedisTokenStore(f"redis://:hunter2pw@127.0.0.1:{redis_server.port}/0")
     client = graphistry.ClientUserPass("ten", "ten-pw", server="h:1", token_store=store)
     assert "hunter2pw" not in repr(store) + repr(client)
+
+
+def test_explicit_refresh_is_shared(server: LocalServer) -> None:
+    """refresh() gives a newer token; a second client's refresh() adopts it (one refresh)."""
+    store = graphistry.MemoryTokenStore()
+    first, second = tenant(server, store), tenant(server, store)
+    old = first.token()
+    assert old == second.token()
+    server.clear_request_log()
+    time.sleep(1.1)  # a refreshed token differs from the old one (its iat moves on)
+    new = first.refresh()
+    assert (True, new) == (new != old, second.refresh())
+    assert {"refresh": 1} == dict(counts(server))
+
+
+def test_a_token_store_must_be_a_store() -> None:
+    """Anything but a TokenStore (a URL string, say) is a ConfigError naming the fix."""
+    with pytest.raises(ConfigError, match="RedisTokenStore"):
+        graphistry.ClientUserPass("ten", "pw", server="h:1", token_store="redis://h:6379")  # type: ignore[arg-type]
+
+
+def test_from_env_jwt_ignores_the_store_without_the_opt_in(redis_server: RedisServer) -> None:
+    """A token-only environment with a store URL but no GRAPHISTRY_TOKEN_STORE_SECRET
+    builds a plain ClientJWT (no ConfigError); with the secret, a sharing one."""
+    from graphistry_fp.interpreters.shared_cache import SharedTokenCache
+
+    env = {"GRAPHISTRY_API_TOKEN": "eyJ.a.b", "GRAPHISTRY_HOSTNAME": "h:1",
+           "GRAPHISTRY_TOKEN_STORE_URL": redis_server.url}  # fmt: skip
+    plain = graphistry.Client.from_env(env)
+    shared = graphistry.Client.from_env({**env, "GRAPHISTRY_TOKEN_STORE_SECRET": "s3cret"})
+    assert (False, True) == (
+        isinstance(plain._tokens, SharedTokenCache),  # type: ignore[attr-defined]
+        isinstance(shared._tokens, SharedTokenCache),  # type: ignore[attr-defined]
+    )
+
+
+def test_opted_in_sso_clients_share_one_sign_in(server: LocalServer) -> None:
+    """Two ClientSSOs opted in with one token_store_secret: the first signs in (one auth
+    URL), the second adopts its token and shows no URL at all."""
+    server.sso_auto_approve = "ten"
+    store = graphistry.MemoryTokenStore()
+    urls: list[str] = []
+    clients = [
+        graphistry.ClientSSO(
+            server=server.server,
+            protocol="http",
+            on_auth_url=urls.append,
+            token_store=store,
+            token_store_secret="fleet-secret",
+        )
+        for _ in range(2)
+    ]
+    tokens = {c.token() for c in clients}
+    assert (1, 1) == (len(urls), len(tokens))

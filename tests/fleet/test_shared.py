@@ -278,6 +278,22 @@ def test_garbage_entry_is_ignored_and_replaced(
     assert new == member.read("acme")
 
 
+def test_garbage_lock_without_expiry_is_replaced(redis_server: RedisServer) -> None:
+    """A lock key this library did not write (no expiry, another type) does not stall the
+    fleet: the next member takes the lock at once and shares its renewal."""
+    store = RedisTokenStore(redis_server.url)
+    member = fleet_member(store)
+    member.obtain("acme", usable=always, renew=Renewals())
+    plain = redis.Redis.from_url(redis_server.url)
+    (entry_key,) = list(plain.scan_iter("*:t"))
+    lock_key = entry_key[: -len(b":t")] + b":l"
+    plain.delete(entry_key)
+    plain.lpush(lock_key, b"garbage")
+    renew = Renewals()
+    got = fleet_member(store, lease_s=60).obtain("acme", usable=always, renew=renew)
+    assert (1, True) == (renew.calls, got.fence is not None)
+
+
 def test_redis_stopped_then_restarted(redis_server: RedisServer) -> None:
     """Redis down: members renew alone and warn once; back up, they share again."""
     now = [1000.0]
