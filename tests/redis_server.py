@@ -76,6 +76,21 @@ class RedisServer:
             process.kill()
             process.wait(5)
 
+    def dump(self) -> bytes:
+        """Every key and value in this Redis, concatenated (for "nothing in clear" checks)."""
+        import redis
+
+        plain = redis.Redis.from_url(self.url)
+        out = b""
+        for key in plain.scan_iter("*"):
+            out += key + b"\n"
+            kind = plain.type(key)
+            if kind == b"hash":
+                out += b"".join(k + b"=" + v + b"\n" for k, v in plain.hgetall(key).items())
+            elif kind == b"string":
+                out += (plain.get(key) or b"") + b"\n"
+        return out
+
     def client(self) -> object:
         """A plain redis-py client on this server (for inspecting what the store wrote)."""
         import redis

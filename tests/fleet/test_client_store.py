@@ -233,12 +233,16 @@ def test_from_env_reads_the_store_url(server: LocalServer, redis_server: RedisSe
 
 
 def test_api_key_clients_share_by_default(redis_server: RedisServer) -> None:
-    """ClientAPIKey uses the store when given one: three clients, one key login."""
+    """ClientAPIKey uses the store when given one: three clients, one key login; Redis
+    holds neither the key id, the secret, the org nor a JWT in clear."""
     with LocalServer(users=USERS, personal_keys=["ten:ten-key:ten-secret"]) as srv:
         for _ in range(3):
             plot(graphistry.ClientAPIKey("ten-key", "ten-secret", server=srv.server,
                                          protocol="http", token_store=graphistry.RedisTokenStore(redis_server.url)))  # fmt: skip
         assert 1 == len([r for r in settled_log(srv) if r.path == "/api/v2/auth/pkey/jwt/"])
+    dump = redis_server.dump()
+    for clear in (b"ten-key", b"ten-secret", b"tenorg", b"eyJ"):
+        assert clear not in dump
 
 
 def test_jwt_client_needs_an_explicit_opt_in(

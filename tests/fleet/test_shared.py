@@ -330,3 +330,15 @@ def test_stalled_redis_counts_as_down(redis_server: RedisServer) -> None:
     assert (1, None) == (renew.calls, got.fence)
     assert 1 == len([w for w in caught if issubclass(w.category, TokenStoreWarning)])
     assert "alice-pw" not in str(caught[0].message)
+
+
+def test_store_errors_never_show_the_url_password() -> None:
+    """A Redis that cannot be reached: the warning names the store without its password."""
+    store = RedisTokenStore("redis://:hunter2pw@127.0.0.1:1/0", timeout_s=0.2)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        got = fleet_member(store).obtain("acme", usable=always, renew=Renewals())
+    messages = [str(w.message) for w in caught if issubclass(w.category, TokenStoreWarning)]
+    assert (None, 1) == (got.fence, len(messages))
+    assert "hunter2pw" not in messages[0]
+    assert "127.0.0.1:1" in messages[0]
