@@ -25,8 +25,8 @@ from graphistry_fp.errors import AuthenticationError, ConfigError
 from graphistry_fp.interpreters import shared as shared_module
 from graphistry_fp.interpreters.shared import TokenStoreWarning
 from graphistry_fp.server import LocalServer
-from tests.helpers import settled_log
-from tests.redis_server import RedisServer
+from tests.support.redis_server import RedisServer
+from tests.support.server import settled_log
 
 ROOT = Path(__file__).resolve().parents[2]
 EDGES = pd.DataFrame({"s": ["a", "b"], "d": ["b", "c"]})

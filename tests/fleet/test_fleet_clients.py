@@ -21,8 +21,8 @@ import redis
 
 from graphistry_fp.interpreters import shared as shared_module
 from graphistry_fp.server import LocalServer
-from tests.helpers import JWT_RE, settled_log
-from tests.redis_server import RedisServer
+from tests.support.redis_server import RedisServer
+from tests.support.server import JWT_RE, settled_log
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The issue's fleet: 16 worker processes x 8 tenants.

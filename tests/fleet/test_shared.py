@@ -22,7 +22,7 @@ from graphistry_fp.interpreters.redis_store import RedisTokenStore
 from graphistry_fp.interpreters.shared import SharedToken, SharedTokens, TokenStoreWarning
 from graphistry_fp.interpreters.tokenstore import MemoryTokenStore, TokenStore
 from tests.fleet.workers import fake_token
-from tests.redis_server import RedisServer
+from tests.support.redis_server import RedisServer
 
 ROOT = Path(__file__).resolve().parents[2]
 _NUMBERS = itertools.count(1)

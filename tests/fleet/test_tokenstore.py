@@ -9,7 +9,7 @@ import pytest
 
 from graphistry_fp.interpreters.redis_store import RedisTokenStore
 from graphistry_fp.interpreters.tokenstore import MemoryTokenStore, StoreEntry, TokenStore
-from tests.redis_server import RedisServer
+from tests.support.redis_server import RedisServer
 
 
 @pytest.fixture(params=["memory", "redis"])
