@@ -127,6 +127,7 @@ class ReplyReader:
                 status=status,
             )
         self._deflate_probe = encoding == "deflate"
+        self._gzip = encoding in ("gzip", "x-gzip")
 
     def _keep(self, data: bytes) -> None:
         self._size += len(data)
@@ -165,6 +166,11 @@ class ReplyReader:
                 out = self._decoder.decompress(data, _STEP)
                 self._keep(out)
                 data = self._decoder.unconsumed_tail
+                if self._gzip and self._decoder.eof and self._decoder.unused_data:
+                    # gzip allows several members, one after the other.
+                    data = self._decoder.unused_data
+                    self._decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                    continue
                 if not data and len(out) < _STEP:
                     break
         except zlib.error:
