@@ -67,7 +67,7 @@ def run_one(name: str, trickle_bytes: int) -> dict[str, Any]:
                 client.run(graphistry.edges(_edges(), "s", "d").plan())
             else:
                 client.token()
-        except BaseException as error:  # noqa: BLE001 - reported
+        except BaseException as error:
             text = f"{type(error).__module__}.{type(error).__name__}: {error}"
             return text
         return "no error"

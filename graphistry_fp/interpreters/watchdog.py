@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -35,6 +36,12 @@ class Watchdog:
     """Calls each armed function at its deadline (monotonic seconds), on one daemon thread."""
 
     def __init__(self) -> None:
+        self._reset()
+        if hasattr(os, "register_at_fork"):
+            # A forked child has none of the parent's threads: start afresh there.
+            os.register_at_fork(after_in_child=self._reset)
+
+    def _reset(self) -> None:
         self._heap: list[tuple[float, int, Alarm]] = []
         self._order = itertools.count()
         self._wake = threading.Condition()

@@ -26,7 +26,10 @@ from graphistry_fp.errors import TransportError
 
 #: What a connection, a read or a decoder may raise while a request is performed.
 IO_ERRORS = (
-    requests.RequestException, urllib3.exceptions.HTTPError, http.client.HTTPException, OSError
+    requests.RequestException,
+    urllib3.exceptions.HTTPError,
+    http.client.HTTPException,
+    OSError,
 )
 
 

@@ -39,7 +39,7 @@ from graphistry_fp.interpreters.wire import Response
 
 from . import hostile
 from .conftest import TIMEOUT, bounded, edges_plan
-from .hostile import TOKEN, HostileServer, Handler
+from .hostile import TOKEN, Handler, HostileServer
 from .test_secrets import error_texts
 
 PASSWORD = 'pa"ss wörd-42'
@@ -68,7 +68,7 @@ def failure(fn: Any, seconds: float = 20.0) -> BaseException:
     def call() -> BaseException:
         try:
             fn()
-        except BaseException as error:  # noqa: BLE001 - inspected by the test
+        except BaseException as error:
             return error
         raise AssertionError("expected an exception")
 
@@ -141,9 +141,7 @@ def test_scrub_removes_each_form_a_secret_travels_in() -> None:
         f"json-utf8 {json.dumps(secret, ensure_ascii=False)[1:-1]} | "
         "url p%40ss%2Fw%C3%B6rd%20%22x%22 | form p%40ss%2Fw%C3%B6rd+%22x%22"
     )
-    expected = (
-        "raw <secret> | json <secret> | json-utf8 <secret> | url <secret> | form <secret>"
-    )
+    expected = "raw <secret> | json <secret> | json-utf8 <secret> | url <secret> | form <secret>"
     assert expected == scrub(text, [secret])
     assert "the pw is abc" == scrub("the pw is abc", ["abc"])
 
@@ -205,9 +203,7 @@ def test_implausible_login_token_is_refused(hostile_server: HostileServer, token
 def test_implausible_refresh_or_switch_token_is_refused(flow: str) -> None:
     """A refresh or org-switch reply carrying a token with CR/LF is a ProtocolError (the
     flows, fed a canned reply). Before the fix the token was returned and used."""
-    steps = (
-        auth_flows.refresh(TOKEN) if flow == "refresh" else auth_flows.switch_org(TOKEN, "acme")
-    )
+    steps = auth_flows.refresh(TOKEN) if flow == "refresh" else auth_flows.switch_org(TOKEN, "acme")
     next(steps)
     reply = {"status": "OK", "token": TOKEN + "\r\nX-Injected: yes"}
     with pytest.raises(ProtocolError, match="not a JWT"):
@@ -245,9 +241,7 @@ def test_reply_announcing_5_gb_is_refused_before_reading(hostile_server: Hostile
         error = failure(client.token)
     assert_typed(error)
     assert isinstance(error, ProtocolError)
-    assert f"announces 5000000000 bytes, over the limit of {DEFAULT_MAX_REPLY_BYTES}" in str(
-        error
-    )
+    assert f"announces 5000000000 bytes, over the limit of {DEFAULT_MAX_REPLY_BYTES}" in str(error)
 
 
 def test_reply_without_length_stops_at_the_cap(hostile_server: HostileServer) -> None:
@@ -340,7 +334,10 @@ def test_limits_are_options_with_defaults() -> None:
     given = graphistry.ClientUserPass(
         "u", "p", server="h:1", protocol="http", max_reply_bytes=65536, request_deadline=7
     )
-    assert (4 * 1024 * 1024, 300.0) == (default.config.max_reply_bytes, default.config.request_deadline)
+    assert (4 * 1024 * 1024, 300.0) == (
+        default.config.max_reply_bytes,
+        default.config.request_deadline,
+    )
     assert (65536, 7.0) == (given.config.max_reply_bytes, given.config.request_deadline)
 
 
