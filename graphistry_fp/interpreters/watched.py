@@ -34,25 +34,43 @@ IO_ERRORS = (
 
 
 class Watch:
-    """One attempt's watch: the connection it uses, and whether its deadline struck."""
+    """One attempt's watch: the connection it uses, and whether its deadline struck.
 
-    __slots__ = ("conn", "expired")
+    The connection is the attempt's only while it is checked out of the pool: the pool
+    detaches it (:meth:`detach`) when it takes it back, so a deadline striking just after
+    the reply was read never shuts a connection another request has since taken.
+    """
+
+    __slots__ = ("_lock", "conn", "expired")
 
     def __init__(self) -> None:
+        self._lock = threading.Lock()
         self.conn: Any = None
         self.expired = False
 
+    def attach(self, conn: Any) -> None:
+        """``conn`` carries this attempt's request."""
+        with self._lock:
+            self.conn = conn
+
+    def detach(self, conn: Any) -> None:
+        """``conn`` went back to the pool: no longer this attempt's."""
+        with self._lock:
+            if self.conn is conn:
+                self.conn = None
+
     def expire(self) -> None:
         """The deadline: shut the socket down, which ends any blocked read or write."""
-        self.expired = True
-        sock = getattr(self.conn, "sock", None)
-        if sock is not None:
-            try:
-                # socket.socket's own shutdown, also for TLS: the blocked thread owns the
-                # SSL object; the kernel wakes its read with end-of-file.
-                socket.socket.shutdown(sock, socket.SHUT_RDWR)
-            except OSError:
-                pass
+        with self._lock:
+            self.expired = True
+            sock = getattr(self.conn, "sock", None)
+            if sock is not None:
+                try:
+                    # socket.socket's own shutdown, also for TLS: the blocked thread owns
+                    # the SSL object; the kernel wakes its read with end-of-file.
+                    socket.socket.shutdown(sock, socket.SHUT_RDWR)
+                except OSError:
+                    pass
 
 
 _current = threading.local()
@@ -66,10 +84,13 @@ def watching(watch: Watch | None) -> None:
 class _WatchedMixin:
     """Registers the connection a request goes out on with the watch of its attempt."""
 
+    graphistry_watch: Watch | None = None
+
     def request(self, *args: Any, **kwargs: Any) -> Any:
         watch: Watch | None = getattr(_current, "watch", None)
         if watch is not None:
-            watch.conn = self
+            self.graphistry_watch = watch
+            watch.attach(self)
             if watch.expired:
                 raise TransportError("the request deadline passed before the request was sent")
         return super().request(*args, **kwargs)  # type: ignore[misc]
@@ -83,12 +104,27 @@ class _HTTPSConnection(_WatchedMixin, HTTPSConnection):
     pass
 
 
+def _released(conn: Any) -> None:
+    watch = getattr(conn, "graphistry_watch", None)
+    if watch is not None:
+        conn.graphistry_watch = None
+        watch.detach(conn)
+
+
 class _HTTPPool(HTTPConnectionPool):
     ConnectionCls = _HTTPConnection
+
+    def _put_conn(self, conn: Any) -> None:
+        _released(conn)
+        super()._put_conn(conn)
 
 
 class _HTTPSPool(HTTPSConnectionPool):
     ConnectionCls = _HTTPSConnection
+
+    def _put_conn(self, conn: Any) -> None:
+        _released(conn)
+        super()._put_conn(conn)
 
 
 _POOLS = {"http": _HTTPPool, "https": _HTTPSPool}
