@@ -17,6 +17,9 @@ import time
 from collections.abc import Callable
 
 
+_COMPACT_MIN = 1024
+
+
 class Alarm:
     """A pending call; :meth:`cancel` it when the request finished in time."""
 
@@ -46,11 +49,18 @@ class Watchdog:
         self._order = itertools.count()
         self._wake = threading.Condition()
         self._thread: threading.Thread | None = None
+        self._compact_at = _COMPACT_MIN
 
     def arm(self, seconds: float, fn: Callable[[], object]) -> Alarm:
         """Call ``fn()`` in ``seconds`` unless the returned alarm is cancelled first."""
         alarm = Alarm(time.monotonic() + seconds, fn)
         with self._wake:
+            if len(self._heap) >= self._compact_at:
+                # Cancelled alarms wait in the heap until their time; drop them in bulk
+                # (amortized: the heap at most doubles between compactions).
+                self._heap = [entry for entry in self._heap if not entry[2].cancelled]
+                heapq.heapify(self._heap)
+                self._compact_at = max(_COMPACT_MIN, 2 * len(self._heap))
             heapq.heappush(self._heap, (alarm.at, next(self._order), alarm))
             if self._thread is None:
                 self._thread = threading.Thread(
