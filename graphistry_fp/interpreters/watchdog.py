@@ -16,7 +16,6 @@ import threading
 import time
 from collections.abc import Callable
 
-
 _COMPACT_MIN = 1024
 
 
