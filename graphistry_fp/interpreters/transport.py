@@ -264,6 +264,7 @@ class Transport:
             if left <= 0:
                 raise self._failure(request, Deadline(), attempt, deadline)
             alarm = WATCHDOG.arm(left, watch.expire)
+            failure: BaseException | None = None
             try:
                 response = self._attempt(
                     request, bearer, (min(timeout[0], left), min(timeout[1], left)), watch
@@ -272,6 +273,11 @@ class Transport:
                 raise
             except (*IO_ERRORS, TransportError) as error:
                 failure = Deadline() if watch.expired else error
+            finally:
+                alarm.cancel()
+            if failure is not None:
+                # Out of the except block: the typed error carries no raw one as its
+                # context (a raw error's text may quote a header).
                 elapsed = (time.monotonic() - started) * 1000
                 log.debug(
                     "%s %s -> %s after %.1f ms (attempt %d/%d)",
@@ -283,11 +289,9 @@ class Transport:
                     or isinstance(failure, (Deadline, requests.exceptions.InvalidHeader))
                     or time.monotonic() + delay >= ends
                 ):
-                    raise self._failure(request, failure, attempt + 1, deadline) from None
+                    raise self._failure(request, failure, attempt + 1, deadline)
                 self._sleep(delay)
                 continue
-            finally:
-                alarm.cancel()
             log.debug(
                 "%s %s -> %d in %.1f ms (attempt %d/%d)",
                 request.method, request.path, response.status,

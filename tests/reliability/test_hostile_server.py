@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 import requests
+import urllib3
 
 import graphistry_fp as graphistry
 from graphistry_fp import ClientAPIKey, ClientJWT, ClientUserPass
@@ -80,6 +81,10 @@ def assert_typed(error: BaseException) -> None:
     assert isinstance(error, GraphistryError), f"raw {type(error).__name__} escaped"
     assert not isinstance(error, requests.RequestException)
     assert error.__cause__ is None
+    context = error.__context__
+    while context is not None:  # nor chained behind it, where a raw error's text may be
+        assert not isinstance(context, (requests.RequestException, urllib3.exceptions.HTTPError))
+        context = context.__context__
 
 
 # -- item 10: every credential the client holds is scrubbed ---------------------------------
