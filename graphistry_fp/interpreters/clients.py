@@ -81,29 +81,17 @@ class _HttpClient(Client):
         if not self._config.certificate_validation:
             warn_insecure_once()
         self._transport = Transport(self._config)
+        cache: dict[str, Any] = {"login": login, "org_name": _org(org_name), "token": token,
+                                 "run_flow": self._run_flow, "run_flow_str": self._run_flow}  # fmt: skip
         if share is None:
-            self._tokens = TokenCache(
-                login=login,
-                org_name=_org(org_name),
-                run_flow=self._run_flow,
-                run_flow_str=self._run_flow,
-                token=token,
-            )
+            self._tokens = TokenCache(**cache)
         else:
             # Imported here: only clients given a store need ``cryptography`` (the extra).
             from .shared_cache import shared_cache
 
             store, principal, secret = share
             self._tokens = shared_cache(
-                store,
-                server=self._config.server,
-                principal=principal,
-                secret=secret,
-                login=login,
-                org_name=_org(org_name),
-                run_flow=self._run_flow,
-                run_flow_str=self._run_flow,
-                token=token,
+                store, server=self._config.server, principal=principal, secret=secret, **cache
             )
         self._executor: ThreadPoolExecutor | None = None
         self._executor_lock = threading.Lock()
