@@ -64,13 +64,16 @@ class StreamBody:
         length: the body's size when known (sent as ``Content-Length``), else ``None``
             (chunked transfer encoding).
         progress: reports the bytes sent, or ``None``.
+        size_hint: an estimate of the size when ``length`` is unknown (0: none), for the
+            transport's overall deadline.
     """
 
     def __init__(self, open_chunks: Callable[[], Iterable[Any]], length: int | None = None,
-                 progress: UploadProgress | None = None) -> None:  # fmt: skip
+                 progress: UploadProgress | None = None, size_hint: int = 0) -> None:  # fmt: skip
         self._open = open_chunks
         self.length = length
         self.progress = progress
+        self.size_hint = size_hint
 
     def chunks(self) -> Iterator[Any]:
         """A fresh iterator over the body's chunks, counted by the progress hook."""
@@ -83,11 +86,11 @@ class StreamBody:
         """The same body with its length counted (one extra pass), for a server or proxy
         that refuses chunked transfer encoding (411 Length Required)."""
         length = sum(memoryview(chunk).nbytes for chunk in self._open())
-        return StreamBody(self._open, length, self.progress)
+        return StreamBody(self._open, length, self.progress, self.size_hint)
 
     def with_progress(self, progress: UploadProgress | None) -> StreamBody:
         """The same body, reporting to ``progress``."""
-        return StreamBody(self._open, self.length, progress)
+        return StreamBody(self._open, self.length, progress, self.size_hint)
 
 
 async def achunks(body: StreamBody) -> AsyncIterator[Any]:
@@ -104,6 +107,27 @@ async def achunks(body: StreamBody) -> AsyncIterator[Any]:
         if chunk is done:
             return
         yield chunk
+
+
+def body_size(body: Any) -> int:
+    """The bytes ``body`` sends, for the overall request deadline (``limits``): a buffer's
+    size, a counted stream's length, else the stream's estimate (0 when there is none)."""
+    if isinstance(body, StreamBody):
+        return body.length if body.length is not None else body.size_hint
+    return int(memoryview(body).nbytes)
+
+
+def _files_size(dataset: Any) -> int:
+    """Twice the bytes of the dataset's files on disk (an IPC body is rarely more than
+    twice its Parquet files), 0 when the filesystem cannot say."""
+    children = getattr(dataset, "children", None)
+    if children is not None:
+        return sum(_files_size(child) for child in children)
+    try:
+        infos = dataset.filesystem.get_file_info(list(dataset.files))
+        return 2 * sum(max(0, int(info.size or 0)) for info in infos)
+    except Exception:  # an estimate only: any failure means "unknown"
+        return 0
 
 
 def request_data(body: Any) -> Any:
@@ -215,7 +239,8 @@ def _read_errors_typed(batches: Iterator[Any], what: str) -> Iterator[Any]:
 
 def stream_body(upload: UploadTable) -> StreamBody:
     """The body of a streamed upload (chunked, or counted first with ``COUNT_FIRST``)."""
-    body = StreamBody(dataset_chunks(upload))
+    assert isinstance(upload.table, DatasetTable)
+    body = StreamBody(dataset_chunks(upload), size_hint=_files_size(upload.table.dataset))
     return body.counted() if COUNT_FIRST else body
 
 
