@@ -326,3 +326,15 @@ def test_hive_partitioned_folder_streams_its_partition_column(
     key = ["src", "dst", "weight", "day"]
     assert table.sort_by([(k, "ascending") for k in key]).to_pylist() == got.sort_by(
         [(k, "ascending") for k in key]).to_pylist()  # fmt: skip
+
+
+def test_a_stream_sizes_the_request_deadline_by_its_files(tmp_path: Path) -> None:
+    """The transport's overall deadline grows with the body; a chunked stream, whose size
+    is unknown, is counted as twice its files' bytes on disk; a counted one, its length."""
+    folder = write_parquet(tmp_path / "sized", edges_table(3000), files=3)
+    upload = next(graphistry.edges(ds.dataset(folder), "src", "dst").plan().uploads())
+    body = streaming.stream_body(upload)
+    on_disk = sum(path.stat().st_size for path in folder.iterdir())
+    assert 2 * on_disk == streaming.body_size(body)
+    counted = body.counted()
+    assert sum(memoryview(c).nbytes for c in counted.chunks()) == streaming.body_size(counted)
