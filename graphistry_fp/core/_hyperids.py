@@ -74,10 +74,8 @@ def numbered(prefix: str, count: int) -> pd.Series:
     like = pd.Series([prefix])
     if not _arrow_strings(like.dtype):
         return prefix + pd.Series(np.arange(count)).astype(str)
-    text = pa.large_string()
-    digits = pa.array(np.arange(count)).cast(text)
-    joined = pc.binary_join_element_wise(pa.scalar(prefix, text), digits, pa.scalar("", text))
-    return _wrap(joined, like.dtype)
+    digits = pa.array(np.arange(count)).cast(pa.large_string())
+    return _wrap(pc.binary_replace_slice(digits, 0, 0, prefix), like.dtype)
 
 
 def _first_seen(codes: np.ndarray) -> np.ndarray:
@@ -111,8 +109,26 @@ def repeat_label(label: str, count: int, like: pd.Series) -> pd.Series:
     return like.take(np.zeros(count, dtype=np.intp)).reset_index(drop=True)
 
 
+def _default_text(dtype: object) -> bool:
+    """True for pandas' default string dtype when it stores strings in Arrow (pandas 3's
+    ``str``): ``str(value)`` is the value itself and ``prefix + column`` keeps the dtype."""
+    return _arrow_strings(dtype) and dtype == pd.Series(["x"]).dtype
+
+
+def _chunks(values: pd.Series) -> pa.ChunkedArray:
+    """An Arrow-backed column's chunks, shared, not copied."""
+    arrow: Any = pa.array(values.array)  # pandas hands out its ChunkedArray
+    return arrow if isinstance(arrow, pa.ChunkedArray) else pa.chunked_array([arrow])
+
+
 class IdFormatter:
-    """Per-column codes and id tables of one events table (built lazily, reused)."""
+    """Per-column codes and id tables of one events table (built lazily, reused).
+
+    Three ways to make a column's ids, fastest first: Arrow strings of the default dtype
+    are prefixed row by row (a copy of the bytes, no hashing); columns whose equal values
+    print equal are factorized and their ids formatted per distinct value; every other
+    column is formatted row by row with ``str``, as pygraphistry does.
+    """
 
     def __init__(self, events: pd.DataFrame, defs: HyperDefs, drop_na: bool) -> None:
         self._events = events
@@ -141,8 +157,13 @@ class IdFormatter:
         return None if bool(present.all()) else present
 
     def distinct(self, column: str) -> pd.Series:
-        """The column's distinct values in first-seen order, indexed by first position."""
+        """The column's distinct values in first-seen order (nulls dropped when drop_na)."""
         values = self._events[column]
+        if _default_text(values.dtype):  # Arrow's unique keeps first-seen order, null too
+            found = pc.unique(_chunks(values))
+            if self._drop_na and found.null_count:
+                found = found.drop_null()
+            return _wrap(found, values.dtype)
         coded = self._codes(column)
         if coded is not None:
             first = _first_seen(coded[0])
@@ -165,11 +186,18 @@ class IdFormatter:
         count = len(self._events) if rows is None else int(np.count_nonzero(rows))
         if held is not None:
             return repeat_label(prefix + held, count, pd.Series([prefix + held]))
+        values = self._events[column]
+        if _default_text(values.dtype):
+            text = _chunks(values)
+            if rows is not None:
+                text = text.filter(pa.array(rows))
+            ids = pc.binary_replace_slice(text, 0, 0, prefix)
+            if ids.null_count:
+                ids = ids.fill_null(prefix + defs.null_val)
+            return _wrap(ids, values.dtype)
         coded = self._codes(column)
         if coded is None:
-            picked = self._events[column]
-            if rows is not None:
-                picked = picked[rows]
+            picked = values if rows is None else values[rows]
             ids = prefix + picked.astype(str).fillna(defs.null_val).astype(str)
             return ids.reset_index(drop=True)
         codes, uniques = coded
