@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from ._hyperdefs import HyperDefs
 
-__all__ = ["IdFormatter", "decode", "numbered", "repeat_label"]
+__all__ = ["IdFormatter", "decode", "default_text", "numbered", "repeat_label"]
 
 
 def _codes_are_exact(values: pd.Series) -> bool:
@@ -109,7 +109,7 @@ def repeat_label(label: str, count: int, like: pd.Series) -> pd.Series:
     return like.take(np.zeros(count, dtype=np.intp)).reset_index(drop=True)
 
 
-def _default_text(dtype: object) -> bool:
+def default_text(dtype: object) -> bool:
     """True for pandas' default string dtype when it stores strings in Arrow (pandas 3's
     ``str``): ``str(value)`` is the value itself and ``prefix + column`` keeps the dtype."""
     return _arrow_strings(dtype) and dtype == pd.Series(["x"]).dtype
@@ -149,6 +149,16 @@ class IdFormatter:
                 self._coded[column] = (codes, pd.Series(uniques))
         return self._coded[column]
 
+    def prints_apart(self, column: str) -> bool:
+        """True where the column's distinct values (as :meth:`distinct` gives them) have
+        distinct titles: Arrow strings without a kept null (``"null"`` is a string too),
+        and integers or booleans."""
+        values = self._events[column]
+        dtype = values.dtype
+        if default_text(dtype):
+            return self._drop_na or not bool(_chunks(values).null_count)
+        return isinstance(dtype, np.dtype) and dtype.kind in "iub"
+
     def kept(self, columns: list[str]) -> np.ndarray | None:
         """Mask of the rows where every one of ``columns`` is non-null; None if all are."""
         present = self._events[columns[0]].notna().to_numpy()
@@ -159,7 +169,7 @@ class IdFormatter:
     def distinct(self, column: str) -> pd.Series:
         """The column's distinct values in first-seen order (nulls dropped when drop_na)."""
         values = self._events[column]
-        if _default_text(values.dtype):  # Arrow's unique keeps first-seen order, null too
+        if default_text(values.dtype):  # Arrow's unique keeps first-seen order, null too
             found = pc.unique(_chunks(values))
             if self._drop_na and found.null_count:
                 found = found.drop_null()
@@ -187,7 +197,7 @@ class IdFormatter:
         if held is not None:
             return repeat_label(prefix + held, count, pd.Series([prefix + held]))
         values = self._events[column]
-        if _default_text(values.dtype):
+        if default_text(values.dtype):
             text = _chunks(values)
             if rows is not None:
                 text = text.filter(pa.array(rows))

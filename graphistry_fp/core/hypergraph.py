@@ -25,13 +25,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from ..errors import PlanError
 from ._hyperdefs import HyperDefs, parse_opts
 from ._hyperedges import direct_edges, hyperedges
+from ._hyperentities import empty_nodes, entity_rows
 from ._hyperids import IdFormatter, numbered, repeat_label
 
 __all__ = ["HypergraphResult", "hypergraph"]
@@ -137,9 +137,9 @@ def hypergraph(
 
     events = _clean_events(events_in, defs)
     ids = IdFormatter(events, defs, drop_na)
-    entities = _entities(events, entity_cols, defs, direct, ids)
+    entities = entity_rows(events, entity_cols, defs, direct, ids)
     if direct:
-        event_nodes = _empty_nodes(events, entity_cols, defs, direct=True)
+        event_nodes = empty_nodes(events, entity_cols, defs, direct=True)
         edges = direct_edges(events, entity_cols, defs, drop_na, drop_edge_attrs, ids)
         source, destination = defs.source, defs.destination
     else:
@@ -229,63 +229,6 @@ def _clean_events(raw: pd.DataFrame, defs: HyperDefs) -> pd.DataFrame:
     else:
         events[defs.event_id] = numbered(prefix, len(events))
     return events
-
-
-def _empty_nodes(
-    events: pd.DataFrame, entity_cols: list[str], defs: HyperDefs, *, direct: bool
-) -> pd.DataFrame:
-    """Zero rows with every node column: the shape entity rows are padded to."""
-    base = events[entity_cols] if direct else events
-    empty = pd.Series([], dtype="object")
-    return base.head(0).assign(
-        **{
-            defs.title: empty,
-            defs.event_id: empty,
-            defs.node_type: empty,
-            defs.category: empty,
-            defs.node_id: empty,
-        }
-    )
-
-
-def _pad(column: pd.Series, dtype: Any) -> pd.Series:
-    """A null-filled column coerced to ``dtype`` the way pygraphistry coerces it."""
-    if column.dtype.name == dtype.name:
-        return column
-    if dtype.name in ("int64", "int32"):
-        return column.fillna(0).astype(dtype.name)
-    if dtype.name == "timedelta64[ns]":
-        return column.fillna(np.datetime64("NaT")).astype(str)
-    try:
-        return column.astype(dtype)
-    except (TypeError, ValueError) as e:
-        raise PlanError(
-            f"hypergraph() cannot pad column {column.name!r} of dtype {dtype} with nulls for "
-            "entity rows (pygraphistry fails here too); cast it to int64, float64 or object first"
-        ) from e
-
-
-def _entities(
-    events: pd.DataFrame, entity_cols: list[str], defs: HyperDefs, direct: bool, ids: IdFormatter
-) -> pd.DataFrame:
-    meta = _empty_nodes(events, entity_cols, defs, direct=direct)
-    frames = []
-    for col in entity_cols:
-        values = ids.distinct(col)
-        titles = values.astype(str).fillna(defs.null_val).astype(str)
-        category = defs.category_of(col)
-        made: dict[str, Any] = {
-            defs.title: titles,
-            defs.node_type: col,
-            defs.category: category,
-            defs.node_id: (category + defs.delim) + titles,
-        }
-        frame = values.rename(col).to_frame().assign(**made)
-        missing = [c for c in meta.columns if c not in frame]
-        frame = frame.assign(**{c: np.nan for c in missing})
-        frame = frame.assign(**{c: _pad(frame[c], meta[c].dtype) for c in missing})
-        frames.append(frame)
-    return pd.concat(frames, ignore_index=True, sort=False).drop_duplicates([defs.node_id])
 
 
 def _event_nodes(events: pd.DataFrame, defs: HyperDefs) -> pd.DataFrame:
