@@ -17,7 +17,8 @@ import pyarrow as pa
 
 from ..errors import PlanError
 from ._hyperdefs import HyperDefs
-from ._hyperids import IdFormatter, default_text
+from ._hyperids import IdFormatter
+from ._hypertext import default_text
 
 __all__ = ["empty_nodes", "entity_rows"]
 

@@ -16,8 +16,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ._hyperdefs import HyperDefs
+from ._hypertext import arrow_strings, default_text, repeated, wrap
 
-__all__ = ["IdFormatter", "decode", "default_text", "numbered", "repeat_label"]
+__all__ = ["IdFormatter", "decode"]
 
 
 def _codes_are_exact(values: pd.Series) -> bool:
@@ -42,16 +43,12 @@ def decode(table: pd.Series, codes: np.ndarray) -> pd.Series:
     built on the same codes; the values and the dtype are the same.
     """
     dtype = table.dtype
-    if _arrow_strings(dtype) and len(table) < 2**31:
+    if arrow_strings(dtype) and len(table) < 2**31:
         dictionary = pa.array(table.array)
         indices = pa.array(codes.astype(np.int32, copy=False))
         decoded = pa.DictionaryArray.from_arrays(indices, dictionary).dictionary_decode()
-        return _wrap(decoded, dtype)
+        return wrap(decoded, dtype)
     return table.take(codes).reset_index(drop=True)
-
-
-def _arrow_strings(dtype: object) -> bool:
-    return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
 
 
 def _encode_arrow(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
@@ -59,23 +56,7 @@ def _encode_arrow(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
     detour through int64 codes: Arrow numbers values (and null) in first-seen order too."""
     encoded: Any = pa.array(values.array).dictionary_encode(null_encoding="encode")
     codes = encoded.indices.to_numpy(zero_copy_only=False)
-    return codes, _wrap(encoded.dictionary, values.dtype)
-
-
-def _wrap(array: Any, dtype: Any) -> pd.Series:
-    """An Arrow string array as a pandas Series of ``dtype`` (no copy)."""
-    make: Any = pd.array  # pandas-stubs has no overload for an Arrow array
-    return pd.Series(make(array, dtype=dtype))
-
-
-def numbered(prefix: str, count: int) -> pd.Series:
-    """``prefix + str(i)`` for i in 0..count-1, as ``prefix + Series(range).astype(str)``
-    gives it (same values and dtype), built by Arrow where pandas stores strings in Arrow."""
-    like = pd.Series([prefix])
-    if not _arrow_strings(like.dtype):
-        return prefix + pd.Series(np.arange(count)).astype(str)
-    digits = pa.array(np.arange(count)).cast(pa.large_string())
-    return _wrap(pc.binary_replace_slice(digits, 0, 0, prefix), like.dtype)
+    return codes, wrap(encoded.dictionary, values.dtype)
 
 
 def _first_seen(codes: np.ndarray) -> np.ndarray:
@@ -91,28 +72,6 @@ def _first_seen(codes: np.ndarray) -> np.ndarray:
     new[0] = True
     np.greater(codes[1:], seen[:-1], out=new[1:])
     return np.flatnonzero(new)
-
-
-def repeat_label(label: str, count: int, like: pd.Series) -> pd.Series:
-    """``count`` copies of ``label`` with the dtype pandas gives strings (that of ``like``)."""
-    dtype = like.dtype
-    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
-        raw = np.frombuffer(label.encode(), dtype=np.uint8)
-        width = len(raw)
-        offsets = np.arange(0, (count + 1) * width, width, dtype=np.int64) if width else (
-            np.zeros(count + 1, dtype=np.int64)
-        )
-        array = pa.LargeStringArray.from_buffers(
-            count, pa.py_buffer(offsets), pa.py_buffer(np.tile(raw, count))
-        )
-        return _wrap(array, dtype)
-    return like.take(np.zeros(count, dtype=np.intp)).reset_index(drop=True)
-
-
-def default_text(dtype: object) -> bool:
-    """True for pandas' default string dtype when it stores strings in Arrow (pandas 3's
-    ``str``): ``str(value)`` is the value itself and ``prefix + column`` keeps the dtype."""
-    return _arrow_strings(dtype) and dtype == pd.Series(["x"]).dtype
 
 
 def _chunks(values: pd.Series) -> pa.ChunkedArray:
@@ -142,7 +101,7 @@ class IdFormatter:
             values = self._events[column]
             if not _codes_are_exact(values):
                 self._coded[column] = None
-            elif _arrow_strings(values.dtype):
+            elif arrow_strings(values.dtype):
                 self._coded[column] = _encode_arrow(values)
             else:
                 codes, uniques = pd.factorize(values, use_na_sentinel=False)
@@ -173,7 +132,7 @@ class IdFormatter:
             found = pc.unique(_chunks(values))
             if self._drop_na and found.null_count:
                 found = found.drop_null()
-            return _wrap(found, values.dtype)
+            return wrap(found, values.dtype)
         coded = self._codes(column)
         if coded is not None:
             first = _first_seen(coded[0])
@@ -195,7 +154,7 @@ class IdFormatter:
         prefix = defs.category_of(column) + defs.delim
         count = len(self._events) if rows is None else int(np.count_nonzero(rows))
         if held is not None:
-            return repeat_label(prefix + held, count, pd.Series([prefix + held]))
+            return repeated([prefix + held], [count], pd.Series([prefix + held]))
         values = self._events[column]
         if default_text(values.dtype):
             text = _chunks(values)
@@ -204,7 +163,7 @@ class IdFormatter:
             ids = pc.binary_replace_slice(text, 0, 0, prefix)
             if ids.null_count:
                 ids = ids.fill_null(prefix + defs.null_val)
-            return _wrap(ids, values.dtype)
+            return wrap(ids, values.dtype)
         coded = self._codes(column)
         if coded is None:
             picked = values if rows is None else values[rows]

@@ -32,7 +32,8 @@ from ..errors import PlanError
 from ._hyperdefs import HyperDefs, parse_opts
 from ._hyperedges import direct_edges, hyperedges
 from ._hyperentities import empty_nodes, entity_rows
-from ._hyperids import IdFormatter, numbered, repeat_label
+from ._hyperids import IdFormatter
+from ._hypertext import numbered, repeated
 
 __all__ = ["HypergraphResult", "hypergraph"]
 
@@ -234,7 +235,7 @@ def _clean_events(raw: pd.DataFrame, defs: HyperDefs) -> pd.DataFrame:
 def _event_nodes(events: pd.DataFrame, defs: HyperDefs) -> pd.DataFrame:
     nodes = events.copy(deep=not _COPY_ON_WRITE)
     for column, label in ((defs.node_type, defs.event_id), (defs.category, defs.event_type)):
-        nodes[column] = repeat_label(label, len(nodes), pd.Series([label]))
+        nodes[column] = repeated([label], [len(nodes)], pd.Series([label]))
     nodes[defs.node_id] = nodes[defs.event_id]
     nodes[defs.title] = nodes[defs.event_id]
     return nodes
