@@ -36,6 +36,15 @@ def _codes_are_exact(values: pd.Series) -> bool:
     return False
 
 
+def _small_range(values: pd.Series) -> bool:
+    """Integers (not booleans) whose range holds no more values than there are rows."""
+    dtype = values.dtype
+    if not (isinstance(dtype, np.dtype) and dtype.kind in "iu") or len(values) == 0:
+        return False
+    array = values.to_numpy()
+    return int(array.max()) - int(array.min()) < min(len(array), 2**31 - 1)
+
+
 def decode(table: pd.Series, codes: np.ndarray) -> pd.Series:
     """``table.take(codes)`` with a fresh index, fast for Arrow-backed strings.
 
@@ -95,18 +104,36 @@ class IdFormatter:
         self._drop_na = drop_na
         self._coded: dict[str, tuple[np.ndarray, pd.Series] | None] = {}
         self._tables: dict[str, pd.Series] = {}
+        self._first: dict[str, np.ndarray] = {}
 
     def _codes(self, column: str) -> tuple[np.ndarray, pd.Series] | None:
+        """(code of each row, value of each code), or None where codes are not exact."""
         if column not in self._coded:
             values = self._events[column]
-            if not _codes_are_exact(values):
-                self._coded[column] = None
+            coded: tuple[np.ndarray, pd.Series] | None = None
+            if _small_range(values):
+                coded = self._offset_codes(column, values)
+            elif not _codes_are_exact(values):
+                coded = None
             elif arrow_strings(values.dtype):
-                self._coded[column] = _encode_arrow(values)
+                coded = _encode_arrow(values)
             else:
                 codes, uniques = pd.factorize(values, use_na_sentinel=False)
-                self._coded[column] = (codes, pd.Series(uniques))
+                coded = (codes, pd.Series(uniques))
+            self._coded[column] = coded
         return self._coded[column]
+
+    def _offset_codes(self, column: str, values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+        """Integers spanning no more values than there are rows: the code of a value is its
+        distance from the smallest (no hashing); first occurrences by a scatter-min."""
+        array = values.to_numpy()
+        wide = np.uint64 if array.dtype == np.uint64 else np.int64
+        low, high = array.min(), array.max()
+        codes = (array.astype(wide, copy=False) - wide(low)).astype(np.int32)
+        first = np.full(int(high) - int(low) + 1, len(array), dtype=np.intp)
+        np.minimum.at(first, codes, np.arange(len(array)))
+        self._first[column] = np.sort(first[first < len(array)])
+        return codes, pd.Series(np.arange(low, high + 1, dtype=array.dtype))
 
     def prints_apart(self, column: str) -> bool:
         """True where the column's distinct values (as :meth:`distinct` gives them) have
@@ -135,7 +162,9 @@ class IdFormatter:
             return wrap(found, values.dtype)
         coded = self._codes(column)
         if coded is not None:
-            first = _first_seen(coded[0])
+            first = self._first.get(column)
+            if first is None:
+                first = _first_seen(coded[0])
             if self._drop_na:
                 first = first[values.notna().to_numpy()[first]]
             return values.take(first)
