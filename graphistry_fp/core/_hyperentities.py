@@ -87,16 +87,17 @@ def entity_rows(
         values = ids.distinct(col)
         titles = values.astype(str).fillna(defs.null_val).astype(str)
         category = defs.category_of(col)
-        made: dict[str, Any] = {
+        columns: dict[str, Any] = {
+            col: values,  # a generated name below replaces it in place, as assign() does
             defs.title: titles,
             defs.node_type: col,
             defs.category: category,
             defs.node_id: (category + defs.delim) + titles,
         }
-        frame = values.rename(col).to_frame().assign(**made)
-        missing = [c for c in meta.columns if c not in frame]
-        frame = frame.assign(**{c: np.nan for c in missing})
-        frame = frame.assign(**{c: _pad(frame[c], meta[c].dtype) for c in missing})
+        for c in meta.columns:
+            if c not in columns:
+                columns[c] = _pad(pd.Series(np.nan, index=values.index, name=c), meta[c].dtype)
+        frame = pd.DataFrame(columns, index=values.index)
         frames.append(frame)
     table = pd.concat(frames, ignore_index=True, sort=False)
     if _ids_are_unique(entity_cols, defs, ids):
