@@ -20,7 +20,7 @@ from ._hyperdefs import HyperDefs
 from ._hyperids import IdFormatter
 from ._hypertext import default_text
 
-__all__ = ["empty_nodes", "entity_rows"]
+__all__ = ["empty_nodes", "entity_rows", "stacked"]
 
 
 def empty_nodes(
@@ -103,3 +103,37 @@ def entity_rows(
     if _ids_are_unique(entity_cols, defs, ids):
         return table
     return table.drop_duplicates([defs.node_id])
+
+
+def stacked(entities: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """``pd.concat([entities, events], ignore_index=True, sort=False)``, column by column
+    where every column is one pandas concatenates without surprises: Arrow strings on both
+    sides (their chunks are joined, not copied), the same numpy dtype, or entity nulls of
+    dtype object over Arrow strings (made Python strings once, into the result)."""
+    if list(entities.columns) != list(dict.fromkeys([*entities.columns, *events.columns])):
+        return pd.concat([entities, events], ignore_index=True, sort=False)
+    columns: dict[str, Any] = {}
+    for name in entities.columns:
+        top, bottom = entities[name], events[name]
+        if default_text(top.dtype) and top.dtype == bottom.dtype:
+            chunks = [*_arrow(top).chunks, *_arrow(bottom).chunks]
+            columns[name] = pd.array(pa.chunked_array(chunks, pa.large_string()), dtype=top.dtype)
+        elif (
+            isinstance(top.dtype, np.dtype)
+            and top.dtype == bottom.dtype
+            and top.dtype.kind in "iufb"
+        ):
+            columns[name] = np.concatenate([top.to_numpy(), bottom.to_numpy()])
+        elif top.dtype == object and default_text(bottom.dtype):
+            joined = np.empty(len(top) + len(bottom), dtype=object)
+            joined[: len(top)] = top.to_numpy()
+            joined[len(top) :] = bottom.to_numpy(dtype=object)
+            columns[name] = pd.Series(joined, dtype=object, copy=False)
+        else:
+            return pd.concat([entities, events], ignore_index=True, sort=False)
+    return pd.DataFrame(columns, copy=False)
+
+
+def _arrow(values: pd.Series) -> pa.ChunkedArray:
+    chunks: pa.ChunkedArray = values.array.__arrow_array__()
+    return chunks

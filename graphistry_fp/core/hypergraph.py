@@ -31,7 +31,7 @@ import pyarrow as pa
 from ..errors import PlanError
 from ._hyperdefs import HyperDefs, parse_opts
 from ._hyperedges import direct_edges, hyperedges
-from ._hyperentities import empty_nodes, entity_rows
+from ._hyperentities import empty_nodes, entity_rows, stacked
 from ._hyperids import IdFormatter
 from ._hypertext import numbered, repeated
 
@@ -147,7 +147,7 @@ def hypergraph(
         event_nodes = _event_nodes(events, defs)
         edges = hyperedges(events, entity_cols, defs, drop_na, drop_edge_attrs, ids)
         source, destination = defs.attrib_id, defs.event_id
-    nodes = pd.concat([entities, event_nodes], ignore_index=True, sort=False)
+    nodes = stacked(entities, event_nodes)
     summary = (
         (f"# links {len(edges)}", f"# events {len(events)}", f"# attrib entities {len(entities)}")
         if verbose
