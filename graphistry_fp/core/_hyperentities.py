@@ -109,7 +109,7 @@ def stacked(entities: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     """``pd.concat([entities, events], ignore_index=True, sort=False)``, column by column
     where every column is one pandas concatenates without surprises: Arrow strings on both
     sides (their chunks are joined, not copied), the same numpy dtype, or entity nulls of
-    dtype object over Arrow strings (made Python strings once, into the result)."""
+    dtype object over Arrow strings (made Python strings in one pass)."""
     if list(entities.columns) != list(dict.fromkeys([*entities.columns, *events.columns])):
         return pd.concat([entities, events], ignore_index=True, sort=False)
     columns: dict[str, Any] = {}
@@ -124,10 +124,13 @@ def stacked(entities: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
             and top.dtype.kind in "iufb"
         ):
             columns[name] = np.concatenate([top.to_numpy(), bottom.to_numpy()])
-        elif top.dtype == object and default_text(bottom.dtype):
-            joined = np.empty(len(top) + len(bottom), dtype=object)
+        elif top.dtype == object and default_text(bottom.dtype) and not _arrow(bottom).null_count:
+            # one pass from Arrow to Python strings, into the result (Arrow leaves the
+            # entity rows' slots None; they get the entity rows' own values)
+            slots = pa.nulls(len(top), pa.large_string())
+            text = pa.chunked_array([slots, *_arrow(bottom).chunks], pa.large_string())
+            joined = text.to_numpy()
             joined[: len(top)] = top.to_numpy()
-            joined[len(top) :] = bottom.to_numpy(dtype=object)
             columns[name] = pd.Series(joined, dtype=object, copy=False)
         else:
             return pd.concat([entities, events], ignore_index=True, sort=False)
