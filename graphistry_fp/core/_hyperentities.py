@@ -110,7 +110,7 @@ def stacked(entities: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     where every column is one pandas concatenates without surprises: Arrow strings on both
     sides (their chunks are joined, not copied), the same numpy dtype, or entity nulls of
     dtype object over Arrow strings (made Python strings in one pass)."""
-    if list(entities.columns) != list(dict.fromkeys([*entities.columns, *events.columns])):
+    if set(entities.columns) != set(events.columns):
         return pd.concat([entities, events], ignore_index=True, sort=False)
     columns: dict[str, Any] = {}
     for name in entities.columns:
