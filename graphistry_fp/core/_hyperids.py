@@ -1,9 +1,12 @@
-"""Node ids of entity values (``<category><delim><str(value)>``), formatted once per value.
+"""Node ids of entity values (``<category><delim><str(value)>``) and distinct entity values.
 
-pygraphistry formats ``str(value)`` for every row of every entity column. Here each column
-is factorized once and ids are formatted per distinct value, then handed out by code. That
-is exact only where values that hash equal also print equal; :func:`_codes_are_exact` says
-where, and every other column is formatted row by row, as pygraphistry does.
+pygraphistry formats ``str(value)`` for every row of every entity column. Here an Arrow
+string column (pandas 3's ``str``) gets its ids by inserting the prefix into its bytes, and
+its distinct values from Arrow's ``unique``. Other columns are coded once and ids formatted
+per distinct value, then handed out by code: integers of a small range by offset from their
+minimum, the rest factorized. That is exact only where values that hash equal also print
+equal; :func:`_codes_are_exact` says where, and every other column is formatted row by row,
+as pygraphistry does.
 """
 
 from __future__ import annotations

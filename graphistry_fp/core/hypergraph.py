@@ -7,13 +7,16 @@ of one event to each other instead, one edge per pair of entity columns. The out
 equal pygraphistry 0.61.2's pandas engine column for column (names, order, dtypes, values,
 nulls), because those tables are what the server receives.
 
-The cost is in the edges: one row per (event, entity column). Instead of formatting
-``str(value)`` per row, each entity column is factorized once; node ids are formatted per
-distinct value and handed out by code (``take``). That is exact only where two values that
-hash equal also print equal (strings, integers, booleans, floats without ``-0.0``); every
-other column is formatted row by row, the way pygraphistry does it. Small tables (one row per
-entity) are built with the same pandas steps pygraphistry uses, so dtypes follow pandas'
-own rules whatever the pandas version.
+The cost is in the big tables: one edge row per (event, entity column), one node row per
+event. Edge ids of Arrow string columns are the column's bytes with the prefix inserted
+(``binary_replace_slice``: no hashing, no ``str`` per row); other columns whose equal values
+print equal (integers, booleans, floats without ``-0.0``, strings in objects) are coded once
+(by offset for integers of a small range, else factorized), their ids formatted per distinct
+value and handed out by code; every other column is formatted row by row, as pygraphistry
+does (core/_hyperids.py). Event ids and repeated labels are written straight into Arrow
+buffers (core/_hypertext.py); unfiltered edge blocks and the node table's string columns
+share the event table's Arrow chunks. Entity rows (one per distinct value) are built with the
+pandas steps pygraphistry uses, so their dtypes follow pandas' own rules (core/_hyperentities.py).
 
 Pure: no I/O. ``verbose`` output is returned as :attr:`HypergraphResult.summary` for the
 caller to print.
