@@ -48,6 +48,15 @@ def _small_range(values: pd.Series) -> bool:
     return int(array.max()) - int(array.min()) < min(len(array), 2**31 - 1)
 
 
+def _never_null(values: pd.Series) -> bool:
+    """True where the column cannot hold a null (numpy integers and booleans) or its Arrow
+    chunks hold none (counted once by Arrow), without a pass over its values."""
+    dtype = values.dtype
+    if isinstance(dtype, np.dtype):
+        return dtype.kind in "iub"
+    return arrow_strings(dtype) and not _chunks(values).null_count
+
+
 def decode(table: pd.Series, codes: np.ndarray) -> pd.Series:
     """``table.take(codes)`` with a fresh index, fast for Arrow-backed strings.
 
@@ -150,10 +159,14 @@ class IdFormatter:
 
     def kept(self, columns: list[str]) -> np.ndarray | None:
         """Mask of the rows where every one of ``columns`` is non-null; None if all are."""
-        present = self._events[columns[0]].notna().to_numpy()
-        for column in columns[1:]:
-            present = present & self._events[column].notna().to_numpy()
-        return None if bool(present.all()) else present
+        present: np.ndarray | None = None
+        for column in columns:
+            values = self._events[column]
+            if _never_null(values):
+                continue
+            mask = values.notna().to_numpy()
+            present = mask if present is None else present & mask
+        return None if present is None or bool(present.all()) else present
 
     def distinct(self, column: str) -> pd.Series:
         """The column's distinct values in first-seen order (nulls dropped when drop_na)."""
