@@ -5,7 +5,7 @@ distinct strings, port: 1,000 distinct integers; fixed seed). Each measurement i
 a fresh subprocess, so the peak RSS of one library never hides in the other's; runs
 alternate ours/theirs in pairs, and the report gives medians and the ratios of medians::
 
-    python -m benchmarks.hypergraph [--events 1000000] [--pairs 5]
+    python -m benchmarks.hypergraph [--events 1000000] [--pairs 5] [--prefault 512]
 
 Each child first runs the same call on 1,000 events (lazy imports of pandas/pyarrow code
 paths, for both libraries), then measures one call on the full table ("first call": time
@@ -15,14 +15,17 @@ benchmarks/_measure.py.
 
 Each call's wall time is split into the process's user and system CPU time (and minor page
 faults). Both libraries write about 250 MiB of new tables per call; in a fresh process that
-memory is new to it, and the kernel's work to provide it (system time) is most of what
-separates a first call from a repeated one. On a virtual machine that cost depends on how
-recently the host backed those pages, not on either library: the same code's first call
-varies from about its repeated time to twice that from run to run. ``--prefault MIB``
-(diagnostic) touches and frees that much memory in each child before the measured calls,
-the same for both libraries, so the first call measures the libraries rather than the host.
-One unrecorded pair runs before the recorded ones, so that no recorded child is the first
-of the run (see main()).
+memory is new to it, and the kernel's work to provide it (system time) is what separates a
+first call from a repeated one. On a virtual machine that work is cheap for pages the host
+still backs (freed moments ago) and several times dearer for pages it must back anew, and
+which of the two a child gets depended on the child run before it: after a pygraphistry
+child (a bigger process) the next child's first call found backed pages, after one of ours
+mostly not, whichever library the next child ran. That is the benchmark measuring itself,
+so each child first touches and frees ``--prefault`` MiB (default 512, about twice what one
+call needs; the same for both libraries) and every first call starts from the same state:
+backed pages the kernel still has to map and zero. ``--prefault 0`` shows the unnormalized
+figure. One unrecorded pair runs before the recorded ones, so that no recorded child is the
+first of the run.
 
 ``--check`` instead runs both libraries once, in this process, on the benchmark's table and
 asserts that every table is equal (tests/core/test_hypergraph.py proves it on many small
@@ -98,7 +101,7 @@ def _child(which: str, n: int, prefault_mib: int) -> dict[str, Any]:
     warm, df = df, events(1_000)
     run()  # both libraries: load lazily imported code paths before measuring
     df = warm
-    if prefault_mib:  # diagnostic: memory the kernel has just provided, then freed
+    if prefault_mib:  # memory the kernel (and the host) has just provided, then freed
         touched = np.ones(prefault_mib * 2**20, dtype=np.uint8)
         del touched
     tables, seconds, peak, method = peak_extra_rss(run)
@@ -160,9 +163,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--prefault",
         type=int,
-        default=0,
+        default=512,
         metavar="MIB",
-        help="diagnostic: touch and free this much memory before the measured calls",
+        help="touch and free this much memory in each child before measuring (0: none)",
     )
     parser.add_argument("--check", action="store_true", help="assert equal tables, no timing")
     parser.add_argument("--child", choices=["ours", "theirs"], help=argparse.SUPPRESS)
@@ -193,7 +196,7 @@ def main(argv: list[str] | None = None) -> None:
             )
     keys = ("seconds", "user", "sys", "warm", "warm_user", "peak")
     med = {w: {k: statistics.median(r[k] for r in rs) for k in keys} for w, rs in runs.items()}
-    prefault = f", {args.prefault} MiB prefaulted" if args.prefault else ""
+    prefault = f", {args.prefault} MiB prefaulted" if args.prefault else ", no prefault"
     print(
         f"hypergraph, {args.events:,} events x 3 entity types, {args.pairs} alternating "
         f"pairs{prefault} (medians):"
