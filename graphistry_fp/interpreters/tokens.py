@@ -3,11 +3,12 @@
 Theory of operation. The cache holds one immutable :class:`AuthState` (token, org, expiry),
 replaced as a whole, so a run that reads it gets a consistent (org, token) snapshot. Reading
 a fresh state takes no lock-held I/O. Anything that needs the network (first login, refresh
-ahead of expiry, re-login after expiry or a 401, an org switch) goes through
-:meth:`TokenCache._exclusive`: one thread performs the request while holding ``_flight``;
-threads that arrive meanwhile wait, then find the new state (or the same error) instead of
-sending requests of their own. That is the single flight: one request for any number of
-threads.
+ahead of expiry, re-login after expiry or a 401, an org switch) is a *flow* (``_renew``,
+``_switch``) run by the one leader of a :class:`~.single_flight.Flight`: a thread leads with
+the sync runner (:meth:`TokenCache._exclusive`), a task with the async runner
+(:meth:`TokenCache._aexclusive`). Threads and tasks (on any event loop) that arrive
+meanwhile wait, then find the new state (or the same error) instead of sending requests of
+their own. That is the single flight: one request for any number of threads and tasks.
 
 Expiry is read from the JWT's ``exp`` (and ``iat``) claims (``grants.claims``), without
 verifying the signature (the client does not hold the server's key). A token is refreshed when less
@@ -22,7 +23,8 @@ from __future__ import annotations
 import copy
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import attrs
 
@@ -30,14 +32,17 @@ from graphistry_fp.errors import GraphistryError
 
 from .auth_flows import LoginFlow, renew, switch_org
 from .grants import Grant, claims
+from .single_flight import Flight, Ticket
 from .wire import Flow
 
 #: Refresh when less than this many seconds remain (or half the lifetime, if shorter).
 REFRESH_MARGIN_S = 60.0
 
 #: Runs a flow to its outcome (the client's :func:`~.wire.run_flow` over its transport).
-GrantRunner = Callable[[Flow[Grant]], Grant]
+GrantRunner = Callable[[Flow[Any]], Any]
 StrRunner = Callable[[Flow[str]], str]
+#: Runs a flow to its outcome on the running event loop (``async_flow.arun_flow``).
+AsyncRunner = Callable[[Flow[Any]], Awaitable[Any]]
 
 
 @attrs.frozen
@@ -90,6 +95,7 @@ class TokenCache:
             typed for flows that return a token.
         token: an initial token (ClientJWT), or None.
         clock: epoch seconds; injectable for tests.
+        arun_flow: runs a flow over the async transport (the ``a*`` methods need it).
     """
 
     def __init__(
@@ -101,6 +107,7 @@ class TokenCache:
         run_flow_str: StrRunner,
         token: str | None = None,
         clock: Callable[[], float] = time.time,
+        arun_flow: AsyncRunner | None = None,
     ) -> None:
         self._login = login
         self._run_flow = run_flow
@@ -114,7 +121,9 @@ class TokenCache:
         self._state: AuthState | None = (
             None if token is None else AuthState.of(token, self._org, clock())
         )
-        self._flight = threading.Lock()
+        self._arun_flow = arun_flow
+        self._mutex = threading.Lock()
+        self._flight = Flight()
         self._generation = 0
         self._failure: GraphistryError | None = None
 
@@ -131,6 +140,10 @@ class TokenCache:
     def _usable(self, state: AuthState | None) -> bool:
         return state is not None and not self._switch_pending and state.fresh(self._clock())
 
+    def _run_any(self, flow: Flow[AuthState]) -> AuthState:
+        state: AuthState = self._run_flow(flow)
+        return state
+
     def current(self) -> AuthState:
         """A state whose token needs no refresh, obtaining one if needed (single flight)."""
         state = self._state
@@ -138,56 +151,73 @@ class TokenCache:
             return state
         return self._exclusive(self._usable, self._renew)
 
+    async def acurrent(self) -> AuthState:
+        """:meth:`current` for a task: the same single flight, awaited."""
+        state = self._state
+        if state is not None and self._usable(state):
+            return state
+        return await self._aexclusive(self._usable, self._renew)
+
+    def _stale_test(self, stale: AuthState) -> Callable[[AuthState | None], bool]:
+        def satisfied(state: AuthState | None) -> bool:
+            return state is not None and state is not stale and self._usable(state)
+
+        return satisfied
+
+    def _relogin(self, state: AuthState | None) -> Flow[AuthState]:
+        return self._renew(state, mode="login")
+
     def reauthenticate(self, stale: AuthState) -> AuthState:
         """After a 401 with ``stale``'s token: a new state (one login, or a refresh for JWT).
 
         Compared by identity, so a server that re-issues an identical token string (same
         claims within one second) still counts as renewed.
         """
+        return self._exclusive(self._stale_test(stale), self._relogin)
 
-        def satisfied(state: AuthState | None) -> bool:
-            return state is not None and state is not stale and self._usable(state)
-
-        return self._exclusive(satisfied, lambda state: self._renew(state, mode="login"))
+    async def areauthenticate(self, stale: AuthState) -> AuthState:
+        """:meth:`reauthenticate` for a task."""
+        return await self._aexclusive(self._stale_test(stale), self._relogin)
 
     def refresh(self) -> AuthState:
         """Refresh now (log in if never logged in or if the server refuses)."""
-        return self._exclusive(lambda state: False, self._renew, share_failure=False)
+        return self._exclusive(_never, self._renew, share_failure=False)
+
+    async def arefresh(self) -> AuthState:
+        """:meth:`refresh` for a task."""
+        return await self._aexclusive(_never, self._renew, share_failure=False)
 
     def switch(self, org_name: str) -> AuthState:
         """Make ``org_name`` the client's org: post the switch now (logging in if needed)."""
+        return self._exclusive(_never, lambda state: self._switch(state, org_name), share_failure=False)
 
-        def op(state: AuthState | None) -> AuthState:
-            previous = (self._org, self._switch_pending)
-            try:
-                if state is None or not state.fresh(self._clock()):
-                    # Log in (or refresh) for the new org and switch once, not twice.
-                    self._org, self._switch_pending = org_name, True
-                    return self._renew(state)
-                token = self._run_flow_str(switch_org(state.token, org_name))
-            except BaseException:
-                self._org, self._switch_pending = previous
-                raise
-            self._org, self._switch_pending = org_name, False
-            return AuthState.of(token, org_name, self._clock())
+    def _switch(self, state: AuthState | None, org_name: str) -> Flow[AuthState]:
+        previous = (self._org, self._switch_pending)
+        try:
+            if state is None or not state.fresh(self._clock()):
+                # Log in (or refresh) for the new org and switch once, not twice.
+                self._org, self._switch_pending = org_name, True
+                return (yield from self._renew(state))
+            token = yield from switch_org(state.token, org_name)
+        except BaseException:
+            self._org, self._switch_pending = previous
+            raise
+        self._org, self._switch_pending = org_name, False
+        return AuthState.of(token, org_name, self._clock())
 
-        return self._exclusive(lambda state: False, op, share_failure=False)
-
-    def _renew(self, state: AuthState | None, mode: str = "refresh") -> AuthState:
-        """One renewal, run by the single flight (the caller holds ``_flight``)."""
+    def _renew(self, state: AuthState | None, mode: str = "refresh") -> Flow[AuthState]:
+        """One renewal, as a flow run by the single flight's leader."""
         now = self._clock()
         if state is not None and self._switch_pending and state.fresh(now) and mode != "login":
-            token = self._run_flow_str(switch_org(state.token, self._org or ""))
+            token = yield from switch_org(state.token, self._org or "")
         else:
-            grant = self._run_flow(
-                renew(
-                    None if state is None else state.token,
-                    expired=state is not None and state.expired(now),
-                    org_name=self._org,
-                    login=self._login,
-                    switch=self._switch_pending,
-                    mode="login" if mode == "login" else "refresh",
-                )
+            grant = yield from renew(
+                None if state is None else state.token,
+                expired=state is not None and state.expired(now),
+                org_name=self._org,
+                login=self._login,
+                switch=self._switch_pending,
+                mode="login" if mode == "login" else "refresh",
             )
             token = grant.token
             # Adopt the org the login reply names; later logins ask for it explicitly.
@@ -195,34 +225,101 @@ class TokenCache:
         self._switch_pending = False
         return AuthState.of(token, self._org, self._clock())
 
-    def _exclusive(
+    # -- the single flight, for threads (blocking) and tasks (awaiting) -----------------
+
+    def _enter(
         self,
         satisfied: Callable[[AuthState | None], bool],
-        op: Callable[[AuthState | None], AuthState],
-        *,
-        share_failure: bool = True,
-    ) -> AuthState:
-        """Run ``op`` as the single flight unless ``satisfied`` already holds.
+        seen: int,
+        share_failure: bool,
+    ) -> tuple[AuthState | None, Ticket | None, bool]:
+        """Decide atomically: done (the state), wait (a ticket), or lead (a new ticket).
 
         A caller that waited behind a failed flight gets a copy of its error instead of
         sending a request of its own (``share_failure``); explicit operations (refresh,
         switch) always make their own attempt.
         """
-        seen = self._generation
-        with self._flight:
+        with self._mutex:
             state = self._state
             if state is not None and satisfied(state):
-                return state
+                return state, None, False
             if share_failure and self._generation != seen and self._failure is not None:
                 # The flight we waited for failed: share its error, send no request.
                 raise copy.copy(self._failure)
-            try:
-                new = op(state)
-            except GraphistryError as error:
+            ticket, lead = self._flight.take_or_join()
+            return state, ticket, lead
+
+    def _land(self, ticket: Ticket, new: AuthState | None, error: GraphistryError | None) -> None:
+        """The leader's outcome (a state, a typed error, or neither: it was cancelled)."""
+        with self._mutex:
+            if new is not None:
+                self._state, self._failure = new, None
+                self._generation += 1
+            elif error is not None:
                 self._failure = error
                 self._generation += 1
+        self._flight.land(ticket)
+
+    def _exclusive(
+        self,
+        satisfied: Callable[[AuthState | None], bool],
+        op: Callable[[AuthState | None], Flow[AuthState]],
+        *,
+        share_failure: bool = True,
+    ) -> AuthState:
+        """Run the flow ``op`` makes as the single flight unless ``satisfied`` already holds."""
+        seen = self._generation
+        while True:
+            state, ticket, lead = self._enter(satisfied, seen, share_failure)
+            if ticket is None:
+                return state  # type: ignore[return-value]  # satisfied: not None
+            if not lead:
+                Flight.wait(ticket)
+                continue
+            new: AuthState | None = None
+            error: GraphistryError | None = None
+            try:
+                new = self._run_any(op(state))
+                return new
+            except GraphistryError as failure:
+                error = failure
                 raise
-            self._state = new
-            self._failure = None
-            self._generation += 1
-            return new
+            finally:
+                self._land(ticket, new, error)
+
+    async def _aexclusive(
+        self,
+        satisfied: Callable[[AuthState | None], bool],
+        op: Callable[[AuthState | None], Flow[AuthState]],
+        *,
+        share_failure: bool = True,
+    ) -> AuthState:
+        """:meth:`_exclusive` for a task: waits by awaiting; leads over the async runner.
+
+        A leader cancelled mid-flight lands its ticket with no outcome: the state is the one
+        before the flight (flows restore what they changed), and a waiter leads next.
+        """
+        if self._arun_flow is None:
+            raise RuntimeError("this token cache has no async flow runner")
+        seen = self._generation
+        while True:
+            state, ticket, lead = self._enter(satisfied, seen, share_failure)
+            if ticket is None:
+                return state  # type: ignore[return-value]  # satisfied: not None
+            if not lead:
+                await Flight.await_(ticket)
+                continue
+            new: AuthState | None = None
+            error: GraphistryError | None = None
+            try:
+                new = await self._arun_flow(op(state))
+                return new
+            except GraphistryError as failure:
+                error = failure
+                raise
+            finally:
+                self._land(ticket, new, error)
+
+
+def _never(state: AuthState | None) -> bool:
+    return False
