@@ -31,7 +31,7 @@ import attrs
 from graphistry_fp.errors import GraphistryError
 
 from .auth_flows import LoginFlow, renew, switch_org
-from .grants import Grant, claims
+from .grants import claims
 from .single_flight import Flight, Ticket
 from .wire import Flow
 

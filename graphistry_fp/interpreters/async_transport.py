@@ -1,0 +1,186 @@
+"""The async transport: httpx, one connection pool per event loop, the sync transport's rules.
+
+It performs one :class:`~.wire.Request` and returns a :class:`~.wire.Response`, exactly as
+``transport.Transport`` does, by the same rules (read there): the configured (connect,
+read) timeout capped by the request's own, retries with the same capped, jittered backoff
+honouring ``Retry-After`` (``transport.backoff_delay``/``parse_retry_after``) on the same
+statuses and errors for requests safe to repeat only, no redirects followed, DEBUG logging
+of method, path, status, attempt and timing (never a header or body), and the same
+``TransportError`` messages.
+
+httpx's ``AsyncClient`` belongs to the loop it first ran on, and one graphistry_fp client
+may serve tasks on several loops (and threads) at once, so this transport keeps one
+``AsyncClient`` per running loop, made at that loop's first request. :meth:`aclose`
+closes the calling loop's pool; pools of other loops are dropped (and :meth:`forget`
+drops all), their sockets closed when collected.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+import threading
+import time
+import weakref
+from typing import TYPE_CHECKING, Any
+
+from graphistry_fp.errors import TransportError
+
+from .config import Config
+from .replies import scrub
+from .transport import backoff_delay, parse_retry_after
+from .wire import RETRY_STATUSES, Request, Response
+
+if TYPE_CHECKING:
+    import httpx
+
+log = logging.getLogger("graphistry_fp.http")
+
+#: Connections per loop and client; more concurrent requests wait for one (bounded by
+#: the pool timeout, the read timeout).
+MAX_CONNECTIONS = 100
+
+
+def _reason(error: BaseException) -> str:
+    errno = re.search(r"\[Errno -?\d+\][^'\")]*", str(error))
+    return scrub(errno.group(0).strip() if errno else type(error).__name__)
+
+
+def _verify(config: Config) -> bool | str:
+    """TLS verification as the sync transport does it (``REQUESTS_CA_BUNDLE`` honoured)."""
+    if not config.certificate_validation:
+        return False
+    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    return bundle or True
+
+
+class AsyncTransport:
+    """Sends requests for one client from any task on any loop (one httpx pool per loop)."""
+
+    def __init__(self, config: Config, *, sleep: Any = asyncio.sleep) -> None:
+        self._config = config
+        self._sleep = sleep
+        self._verify = _verify(config)
+        self._lock = threading.Lock()
+        self._pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient]
+        self._pools = weakref.WeakKeyDictionary()
+
+    def _pool(self) -> httpx.AsyncClient:
+        import httpx
+
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            pool = self._pools.get(loop)
+            if pool is None or pool.is_closed:
+                connect, read = self._config.timeout
+                pool = httpx.AsyncClient(
+                    base_url=self._config.base_url,
+                    verify=self._verify,
+                    follow_redirects=False,
+                    timeout=httpx.Timeout(connect=connect, read=read, write=read, pool=read),
+                    limits=httpx.Limits(
+                        max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS
+                    ),
+                )
+                self._pools[loop] = pool
+            return pool
+
+    async def aclose(self) -> None:
+        """Close the running loop's pool; drop the pools of other loops."""
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            pool = self._pools.pop(loop, None)
+            self._pools.clear()
+        if pool is not None:
+            await pool.aclose()
+
+    def forget(self) -> None:
+        """Drop every loop's pool (the sync ``close()``: it cannot await a loop's pool)."""
+        with self._lock:
+            self._pools.clear()
+
+    async def _attempt(
+        self, request: Request, bearer: str | None, timeout: tuple[float, float]
+    ) -> httpx.Response:
+        import httpx
+
+        headers = dict(request.headers)
+        if bearer is not None:
+            headers["Authorization"] = f"Bearer {bearer}"
+        kwargs: dict[str, Any] = {}
+        if request.json is not None:
+            kwargs["json"] = request.json
+        elif request.form is not None:
+            kwargs["data"] = dict(request.form)
+        elif request.body is not None:
+            body = request.body
+            kwargs["content"] = body if isinstance(body, bytes) else memoryview(body).tobytes()
+        connect, read = timeout
+        return await self._pool().request(
+            request.method,
+            request.path,
+            headers=headers,
+            timeout=httpx.Timeout(connect=connect, read=read, write=read, pool=read),
+            **kwargs,
+        )
+
+    async def send(
+        self,
+        request: Request,
+        bearer: str | None = None,
+        *,
+        timeout: tuple[float, float] | None = None,
+    ) -> Response:
+        """Perform ``request`` (retrying where safe) and return the final reply.
+
+        Raises:
+            TransportError: no connection, or a timeout, after the retries.
+        """
+        import httpx
+
+        if bearer is None:
+            bearer = request.bearer
+        if timeout is None:
+            timeout = self._config.timeout
+            if request.timeout is not None:
+                timeout = (min(timeout[0], request.timeout), min(timeout[1], request.timeout))
+        attempts = 1 + (self._config.max_retries if request.idempotent else 0)
+        for attempt in range(attempts):
+            started = time.monotonic()
+            last = attempt == attempts - 1
+            try:
+                raw = await self._attempt(request, bearer, timeout)
+            except httpx.TransportError as error:
+                elapsed = (time.monotonic() - started) * 1000
+                timed_out = isinstance(error, httpx.TimeoutException)
+                kind = "timed out" if timed_out else "connection failed"
+                log.debug(
+                    "%s %s -> %s after %.1f ms (attempt %d/%d)",
+                    request.method, request.path, kind, elapsed, attempt + 1, attempts,
+                )
+                if last:
+                    raise TransportError(
+                        f"{request.what or request.method}: {kind} for {request.method} "
+                        f"{self._config.base_url}{request.path} after {attempts} attempt(s); "
+                        f"is the server up and reachable? ({_reason(error)})"
+                    ) from None
+                await self._sleep(backoff_delay(attempt))
+                continue
+            response = Response(
+                status=raw.status_code,
+                headers={k.lower(): v for k, v in raw.headers.items()},
+                content=raw.content,
+            )
+            log.debug(
+                "%s %s -> %d in %.1f ms (attempt %d/%d)",
+                request.method, request.path, response.status,
+                (time.monotonic() - started) * 1000, attempt + 1, attempts,
+            )
+            if last or response.status not in RETRY_STATUSES:
+                return response
+            delay = backoff_delay(attempt, parse_retry_after(response.headers.get("retry-after")))
+            log.debug("retrying %s %s in %.2f s", request.method, request.path, delay)
+            await self._sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
