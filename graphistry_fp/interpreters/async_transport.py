@@ -21,6 +21,7 @@ import asyncio
 import logging
 import os
 import re
+import ssl
 import threading
 import time
 import weakref
@@ -48,12 +49,32 @@ def _reason(error: BaseException) -> str:
     return scrub(errno.group(0).strip() if errno else type(error).__name__)
 
 
-def _verify(config: Config) -> bool | str:
-    """TLS verification as the sync transport does it (``REQUESTS_CA_BUNDLE`` honoured)."""
-    if not config.certificate_validation:
-        return False
-    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
-    return bundle or True
+_contexts: dict[tuple[bool, str | None], ssl.SSLContext] = {}
+_contexts_lock = threading.Lock()
+
+
+def _ssl_context(config: Config) -> ssl.SSLContext:
+    """TLS settings as the sync transport's (``REQUESTS_CA_BUNDLE`` honoured, else certifi's
+    bundle), one shared context per setting: building one loads the CA bundle (milliseconds),
+    too slow to repeat for every pool of every client."""
+    verify = config.certificate_validation
+    bundle = (os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")) if verify else None
+    key = (verify, bundle)
+    with _contexts_lock:
+        context = _contexts.get(key)
+        if context is None:
+            if not verify:
+                context = ssl.create_default_context()
+                context.check_hostname = False
+                context.verify_mode = ssl.CERT_NONE
+            elif bundle and os.path.isdir(bundle):
+                context = ssl.create_default_context(capath=bundle)
+            else:
+                import certifi
+
+                context = ssl.create_default_context(cafile=bundle or certifi.where())
+            _contexts[key] = context
+        return context
 
 
 class AsyncTransport:
@@ -62,7 +83,6 @@ class AsyncTransport:
     def __init__(self, config: Config, *, sleep: Any = asyncio.sleep) -> None:
         self._config = config
         self._sleep = sleep
-        self._verify = _verify(config)
         self._lock = threading.Lock()
         self._pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient]
         self._pools = weakref.WeakKeyDictionary()
@@ -77,7 +97,7 @@ class AsyncTransport:
                 connect, read = self._config.timeout
                 pool = httpx.AsyncClient(
                     base_url=self._config.base_url,
-                    verify=self._verify,
+                    verify=_ssl_context(self._config),
                     follow_redirects=False,
                     timeout=httpx.Timeout(connect=connect, read=read, write=read, pool=read),
                     limits=httpx.Limits(
