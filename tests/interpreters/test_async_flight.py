@@ -190,9 +190,8 @@ def test_cancel_at_every_await_point_leaves_the_client_usable(srv: LocalServer, 
     flight is left in the air and the cache holds either nothing or a usable token for the
     client's org; a dataset created before the cancel is named on the error (and exists,
     alice's); the same client's next arun (and a sync run) succeed."""
-    from graphistry_fp.effects import PlotPlan
-
     import graphistry_fp as graphistry
+    from graphistry_fp.effects import PlotPlan
 
     plan: PlotPlan = (
         graphistry.edges(EDGES, "s", "d").nodes(NODES, "n").privacy(mode="organization").plan()

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-import attrs
 import pyarrow as pa
 import pytest
 
@@ -163,13 +162,6 @@ def test_flow_runs_the_same_on_both_runners(srv: LocalServer, name: str) -> None
     assert outcomes[0] == outcomes[1]
     assert logs[0] == logs[1]
     assert logs[0], "the scenario sent requests"
-
-
-@attrs.frozen
-class _Probe:
-    """Lets the runners' answers to the non-request steps be compared."""
-
-    slept: list[float]
 
 
 def test_runners_answer_every_step_kind() -> None:
