@@ -59,12 +59,6 @@ log = logging.getLogger("graphistry_fp.http")
 OFF_LOOP_BYTES = 1 << 20
 
 
-def _body_bytes(effect: UploadTable) -> bytes:
-    """The upload body as ``bytes`` (what httpx sends without another copy)."""
-    body: bytes = _ipc_file(effect).to_pybytes()
-    return body
-
-
 def _table_bytes(effect: UploadTable) -> int:
     size = getattr(effect.table, "nbytes", None)
     return size if isinstance(size, int) else OFF_LOOP_BYTES
@@ -84,19 +78,19 @@ class _ARun(_Run):
         super().__init__(config, transport, tokens, snapshot)
         self.atransport = atransport
         self._alock = asyncio.Lock()
-        self._abodies: dict[str, asyncio.Future[bytes]] = {}
+        self._abodies: dict[str, asyncio.Future[Any]] = {}
 
     def aprepare(self, plan: PlotPlan) -> None:
         """Start writing the upload bodies now (large ones off the loop): see ``_Run.prepare``."""
         loop = asyncio.get_running_loop()
         for upload in plan.uploads():
-            future: asyncio.Future[bytes]
+            future: asyncio.Future[Any]
             if _table_bytes(upload) >= OFF_LOOP_BYTES:
-                future = asyncio.ensure_future(asyncio.to_thread(_body_bytes, upload))
+                future = asyncio.ensure_future(asyncio.to_thread(_ipc_file, upload))
             else:
                 future = loop.create_future()
                 try:
-                    future.set_result(_body_bytes(upload))
+                    future.set_result(_ipc_file(upload))
                 except Exception as error:  # raised where the upload awaits its body
                     future.set_exception(error)
             self._abodies[upload.kind] = future
