@@ -88,6 +88,15 @@ def _async_run(
     return {"wall": wall, "errors": [f"{type(x).__name__}: {str(x)[:80]}" for x in errors]}
 
 
+def _server_cpu(srv: ServerProcess) -> float:
+    """CPU seconds the server process has used so far (user + system)."""
+    proc = srv._proc
+    if proc is None:
+        return 0.0
+    times = psutil.Process(proc.pid).cpu_times()
+    return float(times.user + times.system)
+
+
 def _correct(srv: ServerProcess, tag: str, rows: tuple[int, int]) -> int:
     good = 0
     for d in srv.datasets():
@@ -108,6 +117,7 @@ def eight_tenants(reps: int, log: Callable[[str], None]) -> dict[str, Any]:
     rows = (sync_tenants.EDGES, sync_tenants.NODES)
     keys = ("async", "async warm", "sync", "sync warm", "pyg", "pyg warm", "floor", "floor warm")
     walls: dict[str, list[float]] = {k: [] for k in keys}
+    server_cpu: dict[str, list[float]] = {k: [] for k in keys}
     correct: dict[str, list[int]] = {k: [] for k in keys}
     errors: list[str] = []
     ratios: dict[str, list[float]] = {"cold": [], "warm": [], "sync warm": []}
@@ -121,15 +131,18 @@ def eight_tenants(reps: int, log: Callable[[str], None]) -> dict[str, Any]:
                 order = order[rep % 3 :] + order[: rep % 3]
                 for what in order:
                     tag = f"r{rep}{what}{'w' if warm else 'c'}"
+                    cpu = _server_cpu(srv)
                     if what == "async":
                         r = _async_run(srv, tag, e, n, TENANTS, PLOTS, warm=warm)
                     else:
                         variant = "ours" if what == "sync" else "pyg client"
                         r = sync_tenants._one(srv, variant, tag, e, n, warm=warm)
                     walls[what + suffix].append(r["wall"])
+                    server_cpu[what + suffix].append(_server_cpu(srv) - cpu)
                     correct[what + suffix].append(_correct(srv, tag, rows))
                     errors += r["errors"]
                     log(f"  async-tenants rep {rep} {what}{suffix}: {r['wall']:.3f} s, "
+                        f"server CPU {server_cpu[what + suffix][-1]:.3f} s, "
                         f"{correct[what + suffix][-1]}/{TENANTS * PLOTS} right")  # fmt: skip
                 floor = _async_run(srv, f"r{rep}floor{'w' if warm else 'c'}", e, n, 1, 1, warm=warm)
                 walls["floor" + suffix].append(floor["wall"])
@@ -139,6 +152,7 @@ def eight_tenants(reps: int, log: Callable[[str], None]) -> dict[str, Any]:
     return {
         "wall": {k: median(v) for k, v in walls.items()},
         "walls": walls,
+        "server_cpu": {k: median(v) for k, v in server_cpu.items() if v},
         "ratio": {k: median(v) for k, v in ratios.items()},
         "ratios": ratios,
         "correct": {k: min(v) for k, v in correct.items() if v and not k.startswith("floor")},
@@ -280,6 +294,9 @@ def table(r: dict[str, Any]) -> list[str]:
             f"| 8 tenants x 4 plots, cold (clients made and logged in inside), wall | "
             f"{w['async']:.3f} s | pygraphistry: {w['pyg']:.3f} s; ours sync: {w['sync']:.3f} s | "
             f"{ratio['cold']:.2f}x | <= 0.25x | {'yes' if ratio['cold'] <= 0.25 else '**no**'} |",
+            f"| the server's own CPU per wave (one process; part of every wall time) | "
+            f"{eight['server_cpu']['async warm']:.3f} s warm, {eight['server_cpu']['async']:.3f} s cold | "
+            f"pygraphistry: {eight['server_cpu']['pyg warm']:.3f} s / {eight['server_cpu']['pyg']:.3f} s | | | |",
             f"| protocol floor (latency only: 2 round trips warm, 3 cold) / one plot alone | "
             f"{fl['warm']:.3f} s / {fl['cold']:.3f} s; measured {w['floor warm']:.3f} s / "
             f"{w['floor']:.3f} s | | | | |",

@@ -20,19 +20,15 @@ used until the server answers 401.
 
 from __future__ import annotations
 
-import copy
-import threading
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import attrs
 
-from graphistry_fp.errors import GraphistryError
-
 from .auth_flows import LoginFlow, renew, switch_org
 from .grants import claims
-from .single_flight import Flight, Ticket
+from .single_flight import FlightCell
 from .wire import Flow
 
 #: Refresh when less than this many seconds remain (or half the lifetime, if shorter).
@@ -118,14 +114,14 @@ class TokenCache:
         # it, as a login reply's ``active_organization`` is adopted, and switch nothing.
         self._switch_pending = org_name is not None
         self._org = org_name if org_name is not None or token is None else claims(token).org
-        self._state: AuthState | None = (
+        self._cell: FlightCell[AuthState] = FlightCell(
             None if token is None else AuthState.of(token, self._org, clock())
         )
         self._arun_flow = arun_flow
-        self._mutex = threading.Lock()
-        self._flight = Flight()
-        self._generation = 0
-        self._failure: GraphistryError | None = None
+
+    @property
+    def _state(self) -> AuthState | None:
+        return self._cell.state
 
     @property
     def org_name(self) -> str | None:
@@ -227,39 +223,6 @@ class TokenCache:
 
     # -- the single flight, for threads (blocking) and tasks (awaiting) -----------------
 
-    def _enter(
-        self,
-        satisfied: Callable[[AuthState | None], bool],
-        seen: int,
-        share_failure: bool,
-    ) -> tuple[AuthState | None, Ticket | None, bool]:
-        """Decide atomically: done (the state), wait (a ticket), or lead (a new ticket).
-
-        A caller that waited behind a failed flight gets a copy of its error instead of
-        sending a request of its own (``share_failure``); explicit operations (refresh,
-        switch) always make their own attempt.
-        """
-        with self._mutex:
-            state = self._state
-            if state is not None and satisfied(state):
-                return state, None, False
-            if share_failure and self._generation != seen and self._failure is not None:
-                # The flight we waited for failed: share its error, send no request.
-                raise copy.copy(self._failure)
-            ticket, lead = self._flight.take_or_join()
-            return state, ticket, lead
-
-    def _land(self, ticket: Ticket, new: AuthState | None, error: GraphistryError | None) -> None:
-        """The leader's outcome (a state, a typed error, or neither: it was cancelled)."""
-        with self._mutex:
-            if new is not None:
-                self._state, self._failure = new, None
-                self._generation += 1
-            elif error is not None:
-                self._failure = error
-                self._generation += 1
-        self._flight.land(ticket)
-
     def _exclusive(
         self,
         satisfied: Callable[[AuthState | None], bool],
@@ -267,25 +230,10 @@ class TokenCache:
         *,
         share_failure: bool = True,
     ) -> AuthState:
-        """Run the flow ``op`` makes as the single flight unless ``satisfied`` already holds."""
-        seen = self._generation
-        while True:
-            state, ticket, lead = self._enter(satisfied, seen, share_failure)
-            if ticket is None:
-                return state  # type: ignore[return-value]  # satisfied: not None
-            if not lead:
-                Flight.wait(ticket)
-                continue
-            new: AuthState | None = None
-            error: GraphistryError | None = None
-            try:
-                new = self._run_any(op(state))
-                return new
-            except GraphistryError as failure:
-                error = failure
-                raise
-            finally:
-                self._land(ticket, new, error)
+        """Run the flow ``op`` makes (sync runner) as the single flight, unless satisfied."""
+        return self._cell.exclusive(
+            satisfied, lambda state: self._run_any(op(state)), share_failure=share_failure
+        )
 
     async def _aexclusive(
         self,
@@ -294,31 +242,16 @@ class TokenCache:
         *,
         share_failure: bool = True,
     ) -> AuthState:
-        """:meth:`_exclusive` for a task: waits by awaiting; leads over the async runner.
-
-        A leader cancelled mid-flight lands its ticket with no outcome: the state is the one
-        before the flight (flows restore what they changed), and a waiter leads next.
-        """
-        if self._arun_flow is None:
+        """The same single flight for a task: the leader runs the flow on the async runner."""
+        arun_flow = self._arun_flow
+        if arun_flow is None:
             raise RuntimeError("this token cache has no async flow runner")
-        seen = self._generation
-        while True:
-            state, ticket, lead = self._enter(satisfied, seen, share_failure)
-            if ticket is None:
-                return state  # type: ignore[return-value]  # satisfied: not None
-            if not lead:
-                await Flight.await_(ticket)
-                continue
-            new: AuthState | None = None
-            error: GraphistryError | None = None
-            try:
-                new = await self._arun_flow(op(state))
-                return new
-            except GraphistryError as failure:
-                error = failure
-                raise
-            finally:
-                self._land(ticket, new, error)
+
+        async def lead(state: AuthState | None) -> AuthState:
+            new: AuthState = await arun_flow(op(state))
+            return new
+
+        return await self._cell.aexclusive(satisfied, lead, share_failure=share_failure)
 
 
 def _never(state: AuthState | None) -> bool:

@@ -209,7 +209,7 @@ def test_cancel_at_every_await_point_leaves_the_client_usable(srv: LocalServer, 
 
     error = asyncio.run(main())
     assert isinstance(error, asyncio.CancelledError)
-    assert client._tokens._flight._ticket is None
+    assert not client._tokens._cell.in_flight
     state = client._tokens.peek()
     assert state is None or state.org_name == "shared"
     created = {d.dataset_id for d in srv.datasets()} - before
