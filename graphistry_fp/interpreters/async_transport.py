@@ -44,6 +44,10 @@ log = logging.getLogger("graphistry_fp.http")
 #: 96 connections; more concurrent requests wait for one (bounded by the read timeout).
 SHARD_CONNECTIONS = 8
 MAX_SHARDS = 12
+#: An idle connection is not reused after this long: under the 5 s of common servers
+#: (uvicorn, gunicorn's 2 s aside), so a create-dataset (never retried) is not sent on a
+#: connection the server is closing at that moment.
+KEEPALIVE_EXPIRY_S = 4.0
 #: Bodies larger than this are sent in slices of this size, one per turn of the loop.
 CHUNK_BYTES = 256 * 1024
 
@@ -121,7 +125,9 @@ class AsyncTransport:
                 follow_redirects=False,
                 timeout=httpx.Timeout(connect=connect, read=read, write=read, pool=read),
                 limits=httpx.Limits(
-                    max_connections=SHARD_CONNECTIONS, max_keepalive_connections=SHARD_CONNECTIONS
+                    max_connections=SHARD_CONNECTIONS,
+                    max_keepalive_connections=SHARD_CONNECTIONS,
+                    keepalive_expiry=KEEPALIVE_EXPIRY_S,
                 ),
             )
         )
