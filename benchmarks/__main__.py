@@ -26,7 +26,7 @@ import pandas as pd
 import pyarrow as pa
 import requests
 
-from . import chaining, scale, tenants, tokens, upload
+from . import async_tenants, chaining, scale, tenants, tokens, upload
 from ._measure import fmt_mib, fmt_s, install_counter
 from ._server import ServerProcess
 
@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog=COMMAND, description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions, no 10M point")
     parser.add_argument("--only", default="tenants,upload,chaining,tokens,scale",
-                        help="comma-separated scenarios (default: all five)")  # fmt: skip
+                        help="comma-separated scenarios (default: the five; also: async)")  # fmt: skip
     parser.add_argument("--out", type=Path, default=RESULTS, help="where latest.md goes")
     args = parser.parse_args(argv)
     only = set(args.only.split(","))
@@ -207,6 +207,9 @@ def main(argv: list[str] | None = None) -> int:
         if "tokens" in only:
             _log("scenario 4: tokens")
             results["tokens"] = tokens.run(_log)
+        if "async" in only:
+            _log("async: plots awaited on one event loop (benchmarks/async_tenants.py)")
+            results["async"] = async_tenants.run(reps, _log)
     if "upload" not in only:
         results.pop("upload", None)
     elapsed = time.time() - started
@@ -228,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
         *lines,
         "",
         *(["![scale curve](scale.png)", ""] if results.get("scale") else []),
+        *(["Async (issue 14):", "", *async_tenants.table(results["async"]), ""]
+          if results.get("async") else []),
         "Definitions: wall times are medians; ratios are medians of per-pair ratios (each "
         "pair runs both libraries back to back, order alternating). Peak extra RSS: the "
         "kernel's RSS high-water mark (VmHWM, reset through /proc/self/clear_refs just "

@@ -85,7 +85,7 @@ def _async_run(
                 await asyncio.gather(*(c.aclose() for c in clients))
 
     wall, errors = asyncio.run(main())
-    return {"wall": wall, "errors": [f"{type(x).__name__}: {str(x)}" for x in errors]}
+    return {"wall": wall, "errors": [f"{type(x).__name__}: {x!s}" for x in errors]}
 
 
 def _server_cpu(srv: ServerProcess) -> float:
