@@ -43,6 +43,8 @@ class AsyncMethods:
 
         def close(self) -> None: ...
 
+        def _scrubbed(self, error: GraphistryError) -> GraphistryError: ...
+
     async def _asleep(self, seconds: float) -> None:
         """Perform a flow's ``Sleep`` step on the loop (only interactive logins ask)."""
         await asyncio.sleep(seconds)
@@ -55,7 +57,8 @@ class AsyncMethods:
                 prompt=self._prompt,
             )
         except GraphistryError as error:
-            raise annotate(error, self.server, self._tokens.org_name, None) from None
+            annotate(error, self.server, self._tokens.org_name, None)
+            raise self._scrubbed(error) from None
 
     async def atoken(self) -> str:
         """``token()`` without blocking the loop: the same cache and single flight.
@@ -76,13 +79,16 @@ class AsyncMethods:
         Cancelling it leaves the client usable (see ``async_run``: a dataset created before
         the cancel is named on the ``CancelledError`` and stays on the server).
         """
-        return await arun_plan(
-            plan,
-            config=self._config,
-            transport=self._transport,
-            atransport=self._atransport,
-            tokens=self._tokens,
-        )
+        try:
+            return await arun_plan(
+                plan,
+                config=self._config,
+                transport=self._transport,
+                atransport=self._atransport,
+                tokens=self._tokens,
+            )
+        except GraphistryError as error:
+            raise self._scrubbed(error) from None
 
     async def aclose(self) -> None:
         """Close this loop's connection pool, then what ``close()`` closes (off the loop)."""

@@ -6,7 +6,11 @@ read) timeout capped by the request's own, retries with the same capped, jittere
 honouring ``Retry-After`` (``transport.backoff_delay``/``parse_retry_after``) on the same
 statuses and errors for requests safe to repeat only, no redirects followed, DEBUG logging
 of method, path, status, attempt and timing (never a header or body), and the same
-``TransportError`` messages.
+``TransportError`` messages; and the limits of ``limits.py`` (issue 17): reply bodies read
+raw through a ``ReplyReader`` (``max_reply_bytes``, bounded gzip/deflate decoding), one
+overall deadline per request, retries included (here ``asyncio.wait_for``: cancelling
+the attempt closes its connection, so no watchdog is needed), a header HTTP cannot carry
+a ``ProtocolError`` that does not show it.
 
 httpx's ``AsyncClient`` belongs to the loop it first ran on, and one graphistry_fp client
 may serve tasks on several loops (and threads) at once, so this transport keeps its pools
@@ -28,9 +32,10 @@ import weakref
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
-from graphistry_fp.errors import TransportError
+from graphistry_fp.errors import GraphistryError, ProtocolError, TransportError
 
 from .config import Config
+from .limits import ACCEPT_ENCODING, ReplyReader, deadline_seconds
 from .replies import scrub
 from .transport import backoff_delay, parse_retry_after
 from .wire import RETRY_STATUSES, Request, Response
@@ -162,10 +167,12 @@ class AsyncTransport:
 
     async def _attempt(
         self, request: Request, bearer: str | None, timeout: tuple[float, float]
-    ) -> httpx.Response:
+    ) -> Response:
         import httpx
 
         headers = dict(request.headers)
+        # Decoded here, bounded (limits.ReplyReader): only what it decodes is asked for.
+        headers["Accept-Encoding"] = ACCEPT_ENCODING
         if bearer is not None:
             headers["Authorization"] = f"Bearer {bearer}"
         kwargs: dict[str, Any] = {}
@@ -186,15 +193,52 @@ class AsyncTransport:
         shard = self._shard()
         shard.in_flight += 1
         try:
-            return await shard.client.request(
+            async with shard.client.stream(
                 request.method,
                 request.path,
                 headers=headers,
                 timeout=httpx.Timeout(connect=connect, read=read, write=read, pool=read),
                 **kwargs,
-            )
+            ) as raw:
+                got = {k.lower(): v for k, v in raw.headers.items()}
+                what = request.what or request.method
+                reader = ReplyReader(self._config.max_reply_bytes, what, raw.status_code, got)
+                async for chunk in raw.aiter_raw():
+                    reader.feed(chunk)
+                return Response(status=raw.status_code, headers=got, content=reader.finish())
         finally:
             shard.in_flight -= 1
+
+    def _failure(
+        self, request: Request, error: BaseException | None, attempts: int, deadline: float
+    ) -> GraphistryError:
+        """The typed error for a failed attempt (``None``: the overall deadline), as the
+        sync transport words it (never the raw error's text)."""
+        import httpx
+
+        what = request.what or request.method
+        where = f"{request.method} {self._config.base_url}{request.path}"
+        if error is None:
+            return TransportError(
+                f"{what}: {where} did not complete within its deadline of {deadline:g} s "
+                "(request_deadline, retries included); the server is too slow or trickling "
+                "its reply"
+            )
+        if isinstance(error, httpx.LocalProtocolError):
+            return ProtocolError(
+                f"{what}: a header of {where} has characters HTTP does not allow (a control "
+                "character or a line break in a token or key); nothing was sent"
+            )
+        if isinstance(error, httpx.TimeoutException):
+            how = "timed out"
+        elif "complete message body" in str(error) or isinstance(error, httpx.DecodingError):
+            how = "the reply was cut short"
+        else:
+            how = "connection failed"
+        return TransportError(
+            f"{what}: {how} for {where} after {attempts} attempt(s); "
+            f"is the server up and reachable? ({_reason(error)})"
+        )
 
     async def send(
         self,
@@ -205,8 +249,14 @@ class AsyncTransport:
     ) -> Response:
         """Perform ``request`` (retrying where safe) and return the final reply.
 
+        The whole call, retries and backoff included, ends at the request's overall
+        deadline (``limits.deadline_seconds``), as in the sync transport.
+
         Raises:
-            TransportError: no connection, or a timeout, after the retries.
+            TransportError: no connection, a timeout, a body cut short, after the
+                retries; or the overall deadline passed.
+            ProtocolError: the reply is larger than ``max_reply_bytes``, or its encoding
+                is invalid; a header could not be sent.
         """
         import httpx
 
@@ -216,41 +266,54 @@ class AsyncTransport:
             timeout = self._config.timeout
             if request.timeout is not None:
                 timeout = (min(timeout[0], request.timeout), min(timeout[1], request.timeout))
+        size = memoryview(request.body).nbytes if request.body is not None else 0
+        deadline = deadline_seconds(self._config.request_deadline, size, request.timeout)
+        ends = time.monotonic() + deadline
         attempts = 1 + (self._config.max_retries if request.idempotent else 0)
         for attempt in range(attempts):
             started = time.monotonic()
-            last = attempt == attempts - 1
+            left = ends - started
+            if left <= 0:
+                raise self._failure(request, None, attempt, deadline)
+            failure: BaseException | None = None
+            expired = False
             try:
-                raw = await self._attempt(request, bearer, timeout)
-            except httpx.TransportError as error:
-                elapsed = (time.monotonic() - started) * 1000
-                timed_out = isinstance(error, httpx.TimeoutException)
-                kind = "timed out" if timed_out else "connection failed"
+                response = await asyncio.wait_for(
+                    self._attempt(
+                        request, bearer, (min(timeout[0], left), min(timeout[1], left))
+                    ),
+                    left,
+                )
+            except asyncio.TimeoutError:
+                expired = True
+            except (httpx.TransportError, httpx.StreamError) as error:
+                failure = error
+            if expired or failure is not None:
                 log.debug(
                     "%s %s -> %s after %.1f ms (attempt %d/%d)",
-                    request.method, request.path, kind, elapsed, attempt + 1, attempts,
+                    request.method, request.path, "deadline" if expired else type(failure).__name__,
+                    (time.monotonic() - started) * 1000, attempt + 1, attempts,
                 )
-                if last:
-                    raise TransportError(
-                        f"{request.what or request.method}: {kind} for {request.method} "
-                        f"{self._config.base_url}{request.path} after {attempts} attempt(s); "
-                        f"is the server up and reachable? ({_reason(error)})"
-                    ) from None
-                await self._sleep(backoff_delay(attempt))
+                delay = backoff_delay(attempt)
+                if (
+                    expired
+                    or attempt == attempts - 1
+                    or isinstance(failure, httpx.LocalProtocolError)
+                    or time.monotonic() + delay >= ends
+                ):
+                    raise self._failure(request, failure, attempt + 1, deadline)
+                await self._sleep(delay)
                 continue
-            response = Response(
-                status=raw.status_code,
-                headers={k.lower(): v for k, v in raw.headers.items()},
-                content=raw.content,
-            )
             log.debug(
                 "%s %s -> %d in %.1f ms (attempt %d/%d)",
                 request.method, request.path, response.status,
                 (time.monotonic() - started) * 1000, attempt + 1, attempts,
             )
-            if last or response.status not in RETRY_STATUSES:
+            if attempt == attempts - 1 or response.status not in RETRY_STATUSES:
                 return response
             delay = backoff_delay(attempt, parse_retry_after(response.headers.get("retry-after")))
+            if time.monotonic() + delay >= ends:
+                return response
             log.debug("retrying %s %s in %.2f s", request.method, request.path, delay)
             await self._sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover

@@ -20,17 +20,9 @@ from graphistry_fp.errors import (
 from graphistry_fp.interpreters.clients import ClientUserPass
 from graphistry_fp.interpreters.sso import ClientSSO
 from graphistry_fp.server import LocalServer
-
-from .conftest import (
-    EDGES,
-    NODES,
-    edges_plan,
-    full_plan,
-    jwt_client,
-    key_client,
-    requests_by_kind,
-    user_client,
-)
+from tests.support.clients import jwt_client, key_client, user_client
+from tests.support.data import EDGES, NODES, edges_plan, full_plan
+from tests.support.server import requests_by_kind
 
 pytestmark = pytest.mark.asyncio
 

@@ -16,9 +16,9 @@ import pytest
 from graphistry_fp.effects import PlotResult
 from graphistry_fp.interpreters.clients import ClientUserPass
 from graphistry_fp.server import LocalServer
-from tests.helpers import settled_log
-
-from .conftest import EDGES, NODES, edges_plan, full_plan, requests_by_kind, user_client
+from tests.support.clients import user_client
+from tests.support.data import EDGES, NODES, edges_plan, full_plan
+from tests.support.server import requests_by_kind, settled_log
 
 LOGIN = "/api-token-auth/"
 

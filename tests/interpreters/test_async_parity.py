@@ -27,7 +27,7 @@ from graphistry_fp.interpreters.grants import Grant, claims
 from graphistry_fp.interpreters.transport import Transport
 from graphistry_fp.interpreters.wire import Flow, Request, run_flow
 from graphistry_fp.server import LocalServer
-from tests.helpers import settled_log
+from tests.support.server import settled_log
 
 #: Runs a flow (with ``bearer`` on requests marked run_token) and returns its outcome.
 Runner = Callable[[Flow[Any], "str | None"], Any]

@@ -11,23 +11,15 @@ import itertools
 import threading
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 import graphistry_fp as graphistry
 from graphistry_fp import Client
 from graphistry_fp.server import LocalServer
-from tests.reliability.conftest import (
-    EDGES,
-    NODES,
-    Timeline,
-    dataset_ids,
-    dataset_of,
-    full_plan,
-    join_all,
-    key_client,
-    user_client,
-)
 from tests.reliability.test_races import Recorder, Run, Tenants, check
+from tests.support.clients import key_client, user_client
+from tests.support.data import EDGES, NODES, dataset_of, full_plan
+from tests.support.server import dataset_ids
+from tests.support.threads import Timeline, join_all
 
 RACE_S = 3.0
 TASKS_PER_KIND = 3
