@@ -8,7 +8,7 @@ statuses and errors for requests safe to repeat only, no redirects followed, DEB
 of method, path, status, attempt and timing (never a header or body), and the same
 ``TransportError`` messages; and the limits of ``limits.py`` (issue 17): reply bodies read
 raw through a ``ReplyReader`` (``max_reply_bytes``, bounded gzip/deflate decoding), one
-overall deadline per request, retries included (here ``asyncio.wait_for``: cancelling
+overall deadline per request, retries included (``asyncio.timeout``: cancelling
 the attempt closes its connection, so no watchdog is needed), a header HTTP cannot carry
 a ``ProtocolError`` that does not show it.
 
@@ -26,11 +26,12 @@ import logging
 import os
 import re
 import ssl
+import sys
 import threading
 import time
 import weakref
-from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator, Coroutine
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from graphistry_fp.errors import GraphistryError, ProtocolError, TransportError
 
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     import httpx
 
 log = logging.getLogger("graphistry_fp.http")
+T = TypeVar("T")
 
 #: Connections per shard (one small httpx pool), and shards per loop and client: at most
 #: 96 connections; more concurrent requests wait for one (bounded by the read timeout).
@@ -55,6 +57,14 @@ MAX_SHARDS = 12
 KEEPALIVE_EXPIRY_S = 4.0
 #: Bodies larger than this are sent in slices of this size, one per turn of the loop.
 CHUNK_BYTES = 256 * 1024
+
+
+async def _within(attempt: Coroutine[Any, Any, T], seconds: float) -> T:
+    """``await attempt``, cancelled (TimeoutError) after ``seconds``: the overall deadline."""
+    if sys.version_info >= (3, 11):
+        async with asyncio.timeout(seconds):  # no extra task per request
+            return await attempt
+    return await asyncio.wait_for(attempt, seconds)  # type: ignore[unreachable]  # 3.10
 
 
 async def _chunks(view: memoryview) -> AsyncIterator[memoryview]:
@@ -278,7 +288,7 @@ class AsyncTransport:
             failure: BaseException | None = None
             expired = False
             try:
-                response = await asyncio.wait_for(
+                response = await _within(
                     self._attempt(
                         request, bearer, (min(timeout[0], left), min(timeout[1], left))
                     ),
