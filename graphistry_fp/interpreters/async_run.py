@@ -188,6 +188,10 @@ async def arun_plan(
         snapshot = await tokens.acurrent()
         run = _ARun(config, transport, atransport, tokens, snapshot)
         run.aprepare(plan)
+        # One turn of the loop between writing the small bodies and the first request:
+        # a wave of plots started together then spreads its work over two turns, so the
+        # loop's other callbacks wait half as long.
+        await asyncio.sleep(0)
         dataset_id = await _walk(run, plan)
     except GraphistryError as error:
         if run is not None:
