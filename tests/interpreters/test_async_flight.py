@@ -273,3 +273,35 @@ def test_cancelled_waiter_does_not_cancel_the_flight(srv: LocalServer) -> None:
     join([leader], 10)
     assert [token] == box
     assert 1 == requests_by_kind(srv)["login"]
+
+
+@pytest.mark.parametrize("turns", [0, 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48])
+def test_cancel_after_any_number_of_loop_turns(srv: LocalServer, turns: int) -> None:
+    """A sweep over await points the request count does not name (the token flight, the
+    body writes, the turn before the first request, httpx's own awaits): cancel the first
+    arun after ``turns`` turns of the loop. Whatever was in progress, the caller sees
+    CancelledError or the result, no flight is left in the air, the cache holds nothing
+    or a token for the client's org, and the next arun succeeds."""
+    import graphistry_fp as graphistry
+
+    plan = graphistry.edges(EDGES, "s", "d").nodes(NODES, "n").privacy(mode="organization").plan()
+    client = user_client(srv, org_name="shared", timeout=(3.0, 10.0))
+
+    async def main() -> Any:
+        task = asyncio.ensure_future(client.arun(plan))
+        for _ in range(turns):
+            await asyncio.sleep(0)
+        task.cancel()
+        try:
+            return await task
+        except asyncio.CancelledError as error:
+            return error
+
+    outcome = asyncio.run(main())
+    assert isinstance(outcome, asyncio.CancelledError | PlotResult)
+    assert not client._tokens._cell.in_flight
+    state = client._tokens.peek()
+    assert state is None or state.org_name == "shared"
+    after = asyncio.run(client.arun(full_plan("after cancel")))
+    assert ("alice", "shared") == (srv.dataset(after.dataset_id).owner, srv.dataset(after.dataset_id).org)
+    settled_log(srv)
