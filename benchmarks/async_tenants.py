@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import statistics
 import sys
@@ -263,6 +264,7 @@ def loop_lag(log: Callable[[str], None]) -> dict[str, Any]:
                         lags.append(time.perf_counter() - before - 0.001)
                         busy.append(time.thread_time() - cpu)
 
+                gc.collect()  # the earlier measures' garbage is not this one's pause
                 tick = asyncio.ensure_future(ticker())
                 await asyncio.sleep(0.05)
                 start = time.perf_counter()
