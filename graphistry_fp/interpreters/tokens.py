@@ -3,12 +3,14 @@
 Theory of operation. The cache holds one immutable :class:`AuthState` (token, org, expiry),
 replaced as a whole, so a run that reads it gets a consistent (org, token) snapshot. Reading
 a fresh state takes no lock-held I/O. Anything that needs the network (first login, refresh
-ahead of expiry, re-login after expiry or a 401, an org switch) is a *flow* (``_renew``,
-``_switch``) run by the one leader of a :class:`~.single_flight.Flight`: a thread leads with
-the sync runner (:meth:`TokenCache._exclusive`), a task with the async runner
-(:meth:`TokenCache._aexclusive`). Threads and tasks (on any event loop) that arrive
-meanwhile wait, then find the new state (or the same error) instead of sending requests of
-their own. That is the single flight: one request for any number of threads and tasks.
+ahead of expiry, re-login after expiry or a 401, an org switch) is done by the one leader
+of the cache's :class:`~.single_flight.FlightCell`. A renewal is one flow
+(``_renewal``): a thread leads with the sync runner (``_renew``), a task with the async
+runner (``_arenew``; a subclass that overrides the sync ``_renew``, the fleet cache of
+``shared_cache``, has it run on a worker thread). Threads and tasks (on any event loop)
+that arrive meanwhile wait, then find the new state (or the same error) instead of sending
+requests of their own. That is the single flight: one request for any number of threads
+and tasks. Org switches are sync only (``switch``).
 
 Expiry is read from the JWT's ``exp`` (and ``iat``) claims (``grants.claims``), without
 verifying the signature (the client does not hold the server's key). A token is refreshed when less
@@ -20,6 +22,7 @@ used until the server answers 401.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -152,7 +155,7 @@ class TokenCache:
         state = self._state
         if state is not None and self._usable(state):
             return state
-        return await self._aexclusive(self._usable, self._renew)
+        return await self._aexclusive(self._usable, self._arenew)
 
     def _stale_test(self, stale: AuthState) -> Callable[[AuthState | None], bool]:
         def satisfied(state: AuthState | None) -> bool:
@@ -160,20 +163,21 @@ class TokenCache:
 
         return satisfied
 
-    def _relogin(self, state: AuthState | None) -> Flow[AuthState]:
-        return self._renew(state, mode="login")
-
     def reauthenticate(self, stale: AuthState) -> AuthState:
         """After a 401 with ``stale``'s token: a new state (one login, or a refresh for JWT).
 
         Compared by identity, so a server that re-issues an identical token string (same
         claims within one second) still counts as renewed.
         """
-        return self._exclusive(self._stale_test(stale), self._relogin)
+        return self._exclusive(self._stale_test(stale), lambda s: self._renew(s, mode="login"))
 
     async def areauthenticate(self, stale: AuthState) -> AuthState:
         """:meth:`reauthenticate` for a task."""
-        return await self._aexclusive(self._stale_test(stale), self._relogin)
+        if type(self).reauthenticate is not TokenCache.reauthenticate:
+            return await asyncio.to_thread(self.reauthenticate, stale)  # a subclass's rule
+        return await self._aexclusive(
+            self._stale_test(stale), lambda s: self._arenew(s, mode="login")
+        )
 
     def refresh(self) -> AuthState:
         """Refresh now (log in if never logged in or if the server refuses)."""
@@ -181,28 +185,49 @@ class TokenCache:
 
     async def arefresh(self) -> AuthState:
         """:meth:`refresh` for a task."""
-        return await self._aexclusive(_never, self._renew, share_failure=False)
+        if type(self).refresh is not TokenCache.refresh:
+            return await asyncio.to_thread(self.refresh)  # a subclass's rule
+        return await self._aexclusive(_never, self._arenew, share_failure=False)
 
     def switch(self, org_name: str) -> AuthState:
         """Make ``org_name`` the client's org: post the switch now (logging in if needed)."""
-        return self._exclusive(_never, lambda state: self._switch(state, org_name), share_failure=False)
 
-    def _switch(self, state: AuthState | None, org_name: str) -> Flow[AuthState]:
-        previous = (self._org, self._switch_pending)
-        try:
-            if state is None or not state.fresh(self._clock()):
-                # Log in (or refresh) for the new org and switch once, not twice.
-                self._org, self._switch_pending = org_name, True
-                return (yield from self._renew(state))
-            token = yield from switch_org(state.token, org_name)
-        except BaseException:
-            self._org, self._switch_pending = previous
-            raise
-        self._org, self._switch_pending = org_name, False
-        return AuthState.of(token, org_name, self._clock())
+        def op(state: AuthState | None) -> AuthState:
+            previous = (self._org, self._switch_pending)
+            try:
+                if state is None or not state.fresh(self._clock()):
+                    # Log in (or refresh) for the new org and switch once, not twice.
+                    self._org, self._switch_pending = org_name, True
+                    return self._renew(state)
+                token = self._run_flow_str(switch_org(state.token, org_name))
+            except BaseException:
+                self._org, self._switch_pending = previous
+                raise
+            self._org, self._switch_pending = org_name, False
+            return AuthState.of(token, org_name, self._clock())
 
-    def _renew(self, state: AuthState | None, mode: str = "refresh") -> Flow[AuthState]:
-        """One renewal, as a flow run by the single flight's leader."""
+        return self._exclusive(_never, op, share_failure=False)
+
+    def _renew(self, state: AuthState | None, mode: str = "refresh") -> AuthState:
+        """One renewal, run by the single flight's leader thread (sync runner).
+
+        The override point of a cache that renews elsewhere first (``shared_cache``: the
+        fleet's store); :meth:`_arenew` runs such an override on a worker thread.
+        """
+        return self._run_any(self._renewal(state, mode))
+
+    async def _arenew(self, state: AuthState | None, mode: str = "refresh") -> AuthState:
+        """One renewal, run by the single flight's leader task (async runner)."""
+        if type(self)._renew is not TokenCache._renew:
+            return await asyncio.to_thread(self._renew, state, mode)  # a subclass's rule
+        arun_flow = self._arun_flow
+        if arun_flow is None:
+            raise RuntimeError("this token cache has no async flow runner")
+        new: AuthState = await arun_flow(self._renewal(state, mode))
+        return new
+
+    def _renewal(self, state: AuthState | None, mode: str) -> Flow[AuthState]:
+        """The renewal decision and its requests, as one flow (either runner runs it)."""
         now = self._clock()
         if state is not None and self._switch_pending and state.fresh(now) and mode != "login":
             token = yield from switch_org(state.token, self._org or "")
@@ -226,32 +251,22 @@ class TokenCache:
     def _exclusive(
         self,
         satisfied: Callable[[AuthState | None], bool],
-        op: Callable[[AuthState | None], Flow[AuthState]],
+        op: Callable[[AuthState | None], AuthState],
         *,
         share_failure: bool = True,
     ) -> AuthState:
-        """Run the flow ``op`` makes (sync runner) as the single flight, unless satisfied."""
-        return self._cell.exclusive(
-            satisfied, lambda state: self._run_any(op(state)), share_failure=share_failure
-        )
+        """Run ``op`` as the single flight (this thread leads or waits), unless satisfied."""
+        return self._cell.exclusive(satisfied, op, share_failure=share_failure)
 
     async def _aexclusive(
         self,
         satisfied: Callable[[AuthState | None], bool],
-        op: Callable[[AuthState | None], Flow[AuthState]],
+        op: Callable[[AuthState | None], Awaitable[AuthState]],
         *,
         share_failure: bool = True,
     ) -> AuthState:
-        """The same single flight for a task: the leader runs the flow on the async runner."""
-        arun_flow = self._arun_flow
-        if arun_flow is None:
-            raise RuntimeError("this token cache has no async flow runner")
-
-        async def lead(state: AuthState | None) -> AuthState:
-            new: AuthState = await arun_flow(op(state))
-            return new
-
-        return await self._cell.aexclusive(satisfied, lead, share_failure=share_failure)
+        """The same single flight for a task: it leads (awaiting ``op``) or awaits the leader."""
+        return await self._cell.aexclusive(satisfied, op, share_failure=share_failure)
 
 
 def _never(state: AuthState | None) -> bool:

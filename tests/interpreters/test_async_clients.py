@@ -174,3 +174,23 @@ async def test_errors_carry_no_secret(srv: LocalServer) -> None:
         await client.arun(edges_plan())
     text = str(info.value) + repr(info.value)
     assert "alice-pw" not in text and "eyJ" not in text
+
+
+async def test_clients_sharing_a_token_store_log_in_once_from_tasks(srv: LocalServer) -> None:
+    """Six clients sharing a MemoryTokenStore (the fleet cache, whose renewal is sync and
+    runs on a worker thread for a task), plotting from six tasks at once: one login and
+    one org switch between them, and every dataset is alice's in 'shared'; an explicit
+    ``arefresh`` (the fleet cache's own refresh rule, on a worker thread) posts one refresh."""
+    store = graphistry.MemoryTokenStore()
+    clients = [user_client(srv, org_name="shared", token_store=store) for _ in range(6)]
+    results = await asyncio.gather(*(c.arun(edges_plan("store")) for c in clients))
+    kinds = requests_by_kind(srv)
+    assert (1, 1) == (kinds["login"], kinds["switch"])
+    assert {("alice", "shared")} == {
+        (srv.dataset(r.dataset_id).owner, srv.dataset(r.dataset_id).org) for r in results
+    }
+    srv.clear_request_log()
+    assert await clients[0].arefresh()
+    assert 1 == requests_by_kind(srv)["refresh"]
+    for client in clients:
+        await client.aclose()
