@@ -10,7 +10,6 @@ section 3, "Async"); ``atoken``, ``arefresh``, ``aclose`` and ``async with`` lik
 from __future__ import annotations
 
 import abc
-import asyncio
 from collections.abc import Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -94,18 +93,26 @@ class Client(abc.ABC):
         The HTTP clients interpret the plan on the loop (httpx); this default, for clients
         that only have ``run``, runs it on a worker thread.
         """
+        import asyncio  # here: importing the package loads no asyncio (tests/core/test_purity)
+
         return await asyncio.to_thread(self.run, plan)
 
     async def atoken(self) -> str:
         """``token()`` without blocking the running event loop."""
+        import asyncio
+
         return await asyncio.to_thread(self.token)
 
     async def arefresh(self) -> str:
         """``refresh()`` without blocking the running event loop."""
+        import asyncio
+
         return await asyncio.to_thread(self.refresh)
 
     async def aclose(self) -> None:
         """``close()`` without blocking the running event loop."""
+        import asyncio
+
         await asyncio.to_thread(self.close)
 
     async def __aenter__(self) -> Client:
