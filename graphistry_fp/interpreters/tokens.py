@@ -219,7 +219,17 @@ class TokenCache:
     async def _arenew(self, state: AuthState | None, mode: str = "refresh") -> AuthState:
         """One renewal, run by the single flight's leader task (async runner)."""
         if type(self)._renew is not TokenCache._renew:
-            return await asyncio.to_thread(self._renew, state, mode)  # a subclass's rule
+            # A subclass's rule (sync: the fleet's store), on a worker thread. If this task
+            # is cancelled, the thread's renewal still ends before the flight lands, so a
+            # waiter's renewal never overlaps it (its result is dropped: the next need renews).
+            renewal = asyncio.ensure_future(asyncio.to_thread(self._renew, state, mode))
+            try:
+                return await asyncio.shield(renewal)
+            except asyncio.CancelledError:
+                await asyncio.wait([renewal])
+                if not renewal.cancelled():
+                    renewal.exception()  # retrieved: dropped with the cancelled run
+                raise
         arun_flow = self._arun_flow
         if arun_flow is None:
             raise RuntimeError("this token cache has no async flow runner")

@@ -305,3 +305,31 @@ def test_cancel_after_any_number_of_loop_turns(srv: LocalServer, turns: int) -> 
     after = asyncio.run(client.arun(full_plan("after cancel")))
     assert ("alice", "shared") == (srv.dataset(after.dataset_id).owner, srv.dataset(after.dataset_id).org)
     settled_log(srv)
+
+
+def test_cancelled_leader_of_a_store_renewal_waits_for_its_thread(srv: LocalServer) -> None:
+    """With a token store the renewal is sync (on a worker thread). Cancelling the task
+    that leads it (logins held 0.5 s) ends that task only once the thread's login has
+    ended, so the waiter that leads next never overlaps it; the login's token reached the
+    store, so the waiter adopts it: one login in all, and the waiter's token works."""
+    import graphistry_fp as graphistry
+
+    client = user_client(srv, timeout=(3.0, 10.0), token_store=graphistry.MemoryTokenStore())
+    srv.inject_fault(LOGIN, delay_s=0.5, count=2)
+    seen: list[int] = []
+
+    async def main() -> Any:
+        leader = asyncio.ensure_future(client.atoken())
+        await asyncio.sleep(0.1)
+        waiter = asyncio.ensure_future(client.atoken())
+        await asyncio.sleep(0.1)
+        leader.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await leader
+        seen.append(len([r for r in srv.request_log() if r.path == LOGIN]))
+        return await waiter
+
+    token = asyncio.run(main())
+    assert [1] == seen  # the first login had ended, the waiter's not begun
+    assert token == client.token()
+    assert 1 == requests_by_kind(srv)["login"]
