@@ -253,6 +253,17 @@ class Plottable(Encoders):
         result = self.get_client().run(self.plan())
         return render_result(result, render)
 
+    async def aplot(self, render: object = None) -> Any:
+        """``plot()`` for services on asyncio: ``await self.get_client().arun(self.plan())``.
+
+        The client is resolved when this is called, by the same rules (a ``using(c)`` block
+        holds per task); the URL (or notebook object) is what ``plot()`` returns.
+        """
+        check_render(render)
+        client = self.get_client()
+        result = await client.arun(self.plan())
+        return render_result(result, render)
+
     def __repr__(self) -> str:
         parts = []
         for label, frame in (("edges", self.edge_frame), ("nodes", self.node_frame)):

@@ -17,6 +17,8 @@ from typing import Any
 from graphistry_fp.effects import PlotPlan, PlotResult
 from graphistry_fp.errors import ConfigError, GraphistryError
 
+from .async_client import AsyncMethods
+from .async_transport import AsyncTransport
 from .auth_flows import LoginFlow, password_login, personal_key_login
 from .base import Client
 from .config import Config, make_config
@@ -59,7 +61,7 @@ def _org(value: object) -> str | None:
     return value.strip()
 
 
-class _HttpClient(Client):
+class _HttpClient(AsyncMethods, Client):
     """What the HTTP interpreters share: config, transport, token cache, flow runner, run."""
 
     def __init__(
@@ -86,8 +88,10 @@ class _HttpClient(Client):
         if not self._config.certificate_validation:
             warn_insecure_once()
         self._transport = Transport(self._config)
+        self._atransport = AsyncTransport(self._config)
         cache: dict[str, Any] = {"login": login, "org_name": _org(org_name), "token": token,
-                                 "run_flow": self._run_flow, "run_flow_str": self._run_flow}  # fmt: skip
+                                 "run_flow": self._run_flow, "run_flow_str": self._run_flow,
+                                 "arun_flow": self._arun_flow}  # fmt: skip
         if share is None:
             self._tokens = TokenCache(**cache)
         else:
@@ -208,6 +212,7 @@ class _HttpClient(Client):
         if executor is not None:
             executor.shutdown(wait=True)
         self._transport.close()
+        self._atransport.forget()
 
     def _describe(self) -> str:
         return ""

@@ -157,13 +157,20 @@ def annotate(
 class _Run:
     """One run: the snapshot, and the single re-authentication it may do."""
 
-    def __init__(self, config: Config, transport: Transport, tokens: TokenCache,
-                 progress: ProgressOptions | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        config: Config,
+        transport: Transport,
+        tokens: TokenCache,
+        progress: ProgressOptions | None = None,
+        snapshot: AuthState | None = None,
+    ) -> None:
         self.config = config
         self.progress = progress
         self.transport = transport
         self.tokens = tokens
-        snapshot = tokens.current()
+        if snapshot is None:
+            snapshot = tokens.current()
         self.org_name = snapshot.org_name
         self._state = snapshot
         self._reauthenticated = False
@@ -183,31 +190,45 @@ class _Run:
         for upload in plan.uploads():
             self._bodies[upload.kind] = executor.submit(_ipc_file, upload)
 
+    def _reauth_begin(self, stale: AuthState) -> AuthState | None:
+        """The run's re-authentication bookkeeping (the caller holds the run's lock).
+
+        Returns the state to use when another request of this run already re-authenticated,
+        raises when it failed or when the one re-authentication is spent, else claims it
+        (None: the caller re-authenticates, then calls :meth:`_reauth_end`).
+        """
+        if self._state is not stale:  # another request of this run already did it
+            return self._state
+        if self._reauth_error is not None:
+            # Requests that got their 401 concurrently (edges and nodes) share the one
+            # re-authentication's failure, not a claim that a fresh token was refused.
+            raise copy.copy(self._reauth_error)
+        if self._reauthenticated:
+            raise AuthenticationError(
+                "the server refused a freshly obtained token (401); check the user's access"
+            )
+        self._reauthenticated = True
+        return None
+
+    def _reauth_end(self, state: AuthState) -> AuthState:
+        if state.org_name != self.org_name:
+            raise AuthenticationError(
+                "the token was refused (401) and the client switched org since this "
+                "run began; run the plan again"
+            )
+        self._state = state
+        return state
+
     def _reauth(self, stale: AuthState) -> AuthState:
         with self._lock:
-            if self._state is not stale:  # another request of this run already did it
-                return self._state
-            if self._reauth_error is not None:
-                # Requests that got their 401 concurrently (edges and nodes) share the one
-                # re-authentication's failure, not a claim that a fresh token was refused.
-                raise copy.copy(self._reauth_error)
-            if self._reauthenticated:
-                raise AuthenticationError(
-                    "the server refused a freshly obtained token (401); check the user's access"
-                )
-            self._reauthenticated = True
+            done = self._reauth_begin(stale)
+            if done is not None:
+                return done
             try:
-                state = self.tokens.reauthenticate(stale)
-                if state.org_name != self.org_name:
-                    raise AuthenticationError(
-                        "the token was refused (401) and the client switched org since this "
-                        "run began; run the plan again"
-                    )
+                return self._reauth_end(self.tokens.reauthenticate(stale))
             except GraphistryError as error:
                 self._reauth_error = error
                 raise
-            self._state = state
-            return state
 
     def send(self, request: Request) -> Response:
         if not request.run_token:
