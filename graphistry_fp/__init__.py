@@ -2,7 +2,8 @@
 
 Plottables are immutable values; ``g.plan()`` compiles one into a pure ``PlotPlan``;
 clients are interpreters that run plans: ``client.run(g.plan())``. The notebook flow
-(``graphistry.register(...)``, ``g.plot()``) is kept on top of a global root.
+(``graphistry.register(...)``, ``g.plot()``, ``graphistry.hypergraph(...)``,
+``graphistry.privacy(...)``) is kept on top of a global root.
 
 Clients are exported lazily, so ``import graphistry_fp.core`` never loads ``requests``.
 """
@@ -37,14 +38,27 @@ from .interpreters import Client, ClientUnconfigured, DryRunClient, client_root
 if TYPE_CHECKING:
     from .interpreters.clients import ClientAPIKey, ClientJWT, ClientUserPass
     from .interpreters.sso import ClientSSO
-    from .legacy import register
+    from .legacy import (
+        api_token,
+        client_protocol_hostname,
+        hypergraph,
+        login,
+        org_name,
+        privacy,
+        protocol,
+        refresh,
+        register,
+        server,
+    )
 
+_LEGACY_SESSION = ("api_token", "client_protocol_hostname", "hypergraph", "login", "org_name",
+                   "privacy", "protocol", "refresh", "register", "server")  # fmt: skip
 _LAZY = {
     "ClientAPIKey": "graphistry_fp.interpreters.clients",
     "ClientJWT": "graphistry_fp.interpreters.clients",
     "ClientUserPass": "graphistry_fp.interpreters.clients",
     "ClientSSO": "graphistry_fp.interpreters.sso",
-    "register": "graphistry_fp.legacy",
+    **{name: "graphistry_fp.legacy" for name in _LEGACY_SESSION},
 }
 
 
@@ -72,9 +86,16 @@ bind = _START.bind
 name = _START.name
 description = _START.description
 settings = _START.settings
+layout_settings = _START.layout_settings
+scene_settings = _START.scene_settings
+collections = _START.collections
+encode_axis = _START.encode_axis
+infer_labels = _START.infer_labels
+pipe = _START.pipe
+from_networkx = _START.from_networkx
+from_igraph = _START.from_igraph
 style = _START.style
 addStyle = _START.addStyle
-privacy = _START.privacy
 encode_point_color = _START.encode_point_color
 encode_edge_color = _START.encode_edge_color
 encode_point_size = _START.encode_point_size
@@ -116,11 +137,15 @@ __all__ = [
     "TransportError",
     "__version__",
     "addStyle",
+    "api_token",
     "bind",
     "client",
+    "client_protocol_hostname",
     "client_root",
+    "collections",
     "description",
     "edges",
+    "encode_axis",
     "encode_edge_badge",
     "encode_edge_color",
     "encode_edge_icon",
@@ -136,10 +161,22 @@ __all__ = [
     "encode_point_opacity",
     "encode_point_size",
     "encode_point_title",
+    "from_igraph",
+    "from_networkx",
+    "hypergraph",
+    "infer_labels",
+    "layout_settings",
+    "login",
     "name",
     "nodes",
+    "org_name",
+    "pipe",
     "privacy",
+    "protocol",
+    "refresh",
     "register",
+    "scene_settings",
+    "server",
     "settings",
     "style",
     "using",

@@ -21,10 +21,12 @@ from ..errors import PlanError
 from .bindings import FrozenMap, check_bindings
 from .encoders import ComplexKey, Encoders, frozen_map
 from .frames import Frame, to_frame
-from .render import check_render
-from .render import render as render_result
+from .graph_methods import GraphMethods
+from .introspection import Introspection
+from .legacy_methods import LegacyMethods
+from .legacy_state import DEFAULT_LEGACY, LegacyState
 from .roots import Interpreter, RootCell, resolve
-from .settings import DEFAULT_URL_PARAMS, make_privacy, merge_style, merge_url_params
+from .settings import DEFAULT_URL_PARAMS, make_privacy, merge_style
 
 if TYPE_CHECKING:
     from ..effects import PlotPlan, Share
@@ -40,10 +42,14 @@ _new_object = object.__new__
 
 
 @attrs.frozen(kw_only=True, repr=False, slots=False)
-class Plottable(Encoders):
+class Plottable(Encoders, LegacyMethods, GraphMethods, Introspection):
     """An immutable graph to plot: tables, bindings, encodings, settings.
 
-    The ``encode_*`` methods come from the :class:`~.encoders.Encoders` mixin.
+    The ``encode_*`` methods come from the :class:`~.encoders.Encoders` mixin; ``settings``,
+    ``plot``, ``upload`` and the other viewer methods from :class:`~.legacy_methods.LegacyMethods`;
+    ``hypergraph``, ``from_networkx`` and friends from :class:`~.graph_methods.GraphMethods`;
+    pygraphistry's read-only attributes (``_edges``, ``_source``...) from
+    :class:`~.introspection.Introspection`.
 
     Build one by chaining from the module (``graphistry.edges(df, "s", "d")``) or from a
     client (``c.g()``); compile it with :meth:`plan`; upload with ``client.run(g.plan())``
@@ -63,6 +69,7 @@ class Plottable(Encoders):
     url_params: tuple[tuple[str, str], ...] = DEFAULT_URL_PARAMS
     style_settings: PMap[str, Any] = attrs.field(factory=pmap)
     privacy_settings: Share | None = None  # the share effect, targeting DATASET
+    legacy: LegacyState = attrs.field(default=DEFAULT_LEGACY, eq=False, hash=False)
     root: RootCell = attrs.field(factory=RootCell, eq=False, hash=False)
 
     # -- construction -------------------------------------------------------------------
@@ -76,6 +83,7 @@ class Plottable(Encoders):
         new: Plottable = _new_object(Plottable)
         state = new.__dict__
         state.update(self.__dict__)
+        state.pop("_memo", None)  # introspection's cache belongs to ``self`` only
         state.update(changes)
         state["root"] = RootCell(None, self.root)
         return new
@@ -122,7 +130,12 @@ class Plottable(Encoders):
         """
         frame = to_frame(df, "nodes")
         bound = check_bindings({"node": node})
-        return self._next(node_frame=frame, bindings=self.bindings.merged(bound))
+        # pygraphistry infers a node title only for pandas nodes (PROTOCOL.md 4.3)
+        auto_title = type(df).__module__.startswith("pandas")
+        changes: dict[str, Any] = {}
+        if auto_title != self.legacy.auto_title:
+            changes["legacy"] = attrs.evolve(self.legacy, auto_title=auto_title)
+        return self._next(node_frame=frame, bindings=self.bindings.merged(bound), **changes)
 
     def bind(self, **bindings: str | None) -> Plottable:
         """Bind columns to roles: ``source``, ``destination``, ``node``, ``edge_title``,
@@ -142,16 +155,6 @@ class Plottable(Encoders):
     def description(self, description: str) -> Plottable:
         """Set the dataset description."""
         return self._next(dataset_description=_str_or_none(description, "description()"))
-
-    def settings(self, url_params: object = None) -> Plottable:
-        """Merge viewer URL settings (``{"play": 0, "showArrows": False}``) over the current ones.
-
-        Raises:
-            PlanError: ``url_params`` is not a dict or names an unknown setting.
-        """
-        if url_params is None:
-            return self._next()
-        return self._next(url_params=merge_url_params(self.url_params, url_params))
 
     def style(
         self,
@@ -202,7 +205,9 @@ class Plottable(Encoders):
         """A new plottable whose own root holds ``client`` (rule 3); ``self`` is unchanged."""
         if not isinstance(client, Interpreter):
             raise TypeError(f"client() takes a client, not {type(client).__name__}")
-        return attrs.evolve(self, root=RootCell(client, self.root))
+        new = self._next()
+        new.__dict__["root"] = RootCell(client, self.root)
+        return new
 
     def set_client(self, client: Interpreter) -> None:
         """Fill this plottable's own root with ``client`` (rule 4).
@@ -229,17 +234,6 @@ class Plottable(Encoders):
         from .compile import compile_plan
 
         return compile_plan(self)
-
-    def plot(self, render: object = None) -> Any:
-        """Legacy shim: ``self.get_client().run(self.plan())``, returning the viewer URL.
-
-        In an IPython kernel it returns an object that shows the viewer inline (its
-        ``str()`` is the URL); ``render="url"`` forces the string, ``render="browser"``
-        also opens a browser. Nothing else ever opens a browser.
-        """
-        check_render(render)
-        result = self.get_client().run(self.plan())
-        return render_result(result, render)
 
     def __repr__(self) -> str:
         parts = []

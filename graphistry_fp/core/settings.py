@@ -39,9 +39,13 @@ def _url_value(value: Any) -> str:
 
 
 def merge_url_params(
-    current: tuple[tuple[str, str], ...], url_params: object
+    current: tuple[tuple[str, str], ...],
+    url_params: object,
+    raw: frozenset[str] | set[str] = frozenset(),
 ) -> tuple[tuple[str, str], ...]:
     """``settings(url_params=...)``: merge new settings over ``current``, keeping order.
+
+    Values of the keys in ``raw`` are already URL-encoded strings (``collections``).
 
     Raises:
         PlanError: ``url_params`` is not a dict, names an unknown setting, or has a value
@@ -59,7 +63,7 @@ def merge_url_params(
         )
     merged = dict(current)
     for key, value in url_params.items():
-        merged[str(key)] = _url_value(value)
+        merged[str(key)] = value if key in raw and isinstance(value, str) else _url_value(value)
     return tuple(merged.items())
 
 
