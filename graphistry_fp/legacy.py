@@ -274,9 +274,10 @@ def hypergraph(
     """
     from .core import Plottable
 
-    out: dict[str, Any] = Plottable().hypergraph(
-        raw_events, entity_types=entity_types, opts=opts, drop_na=drop_na,
-        drop_edge_attrs=drop_edge_attrs, verbose=verbose, direct=direct, engine=engine,
-        npartitions=npartitions, chunksize=chunksize, return_as="all",
+    out, summary = Plottable()._hypergraph(
+        raw_events, entity_types, opts, drop_na, drop_edge_attrs, verbose, direct, engine,
+        npartitions, chunksize,
     )  # fmt: skip
+    for line in summary:
+        print(line)  # pygraphistry prints these sizes when verbose
     return out

@@ -178,8 +178,6 @@ class GraphMethods:
         Raises:
             PlanError: an unknown option, engine, column or ``return_as``; no table to read.
         """
-        from .hypergraph import hypergraph
-
         if return_as not in _RETURN_AS:
             raise PlanError(
                 f"hypergraph(return_as={return_as!r}): use 'graph', 'all', 'entities', "
@@ -193,21 +191,24 @@ class GraphMethods:
                 what = "edges" if from_edges else "nodes"
                 raise PlanError(f"hypergraph() without raw_events reads the {what}; bind them first")
             raw_events = frame.table.to_pandas()
-        out = hypergraph(
+        tables, _ = self._hypergraph(
             raw_events, entity_types, opts, drop_na, drop_edge_attrs, verbose, direct, engine,
             npartitions, chunksize,
         )  # fmt: skip
-        for line in out.summary:
-            print(line)  # noqa: T201 - pygraphistry prints these with verbose=True
+        return tables if return_as == "all" else tables[return_as]
+
+    def _hypergraph(self, raw_events: Any, *args: Any) -> tuple[dict[str, Any], tuple[str, ...]]:
+        """pygraphistry's result dict, and the lines it prints when verbose (core prints
+        nothing: the module ``graphistry.hypergraph`` does)."""
+        from .hypergraph import hypergraph
+
+        out = hypergraph(raw_events, *args)
         graph = (
             self.edges(out.edges, out.source, out.destination)
             .nodes(out.nodes, out.node)
             .bind(point_title=out.point_title)
         )
-        if return_as == "graph":
-            return graph
-        tables: dict[str, Any] = {**out.tables(), "graph": graph}
-        return tables if return_as == "all" else tables[return_as]
+        return {**out.tables(), "graph": graph}, out.summary
 
 
 __all__ = ["GraphMethods"]

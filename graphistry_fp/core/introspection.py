@@ -130,7 +130,7 @@ class Introspection:
     @property
     def _style(self) -> dict[str, Any] | None:
         """The branding style dict, or ``None`` until styled (as in pygraphistry)."""
-        return thaw(self.style_settings) if self.style_settings else None
+        return dict(thaw(self.style_settings)) if self.style_settings else None
 
     @property
     def _complex_encodings(self) -> dict[str, Any]:

@@ -101,7 +101,7 @@ def session_defaults() -> tuple[Share | None, dict[str, Any]]:
 
 
 def set_session_defaults(
-    *, privacy: Share | None | bool = False, settings: Mapping[str, Any] | None = None
+    *, privacy: Share | bool | None = False, settings: Mapping[str, Any] | None = None
 ) -> None:
     """Set the default sharing (``privacy=``; ``False`` leaves it) and merge ``settings``."""
     if privacy is not False:
