@@ -26,19 +26,69 @@ so these fixtures are available in any test suite without imports:
     ``sso_auto_approve`` restored: use it in tests that turn those knobs or read
     ``request_log()``.
 
-The server needs the ``server`` extra (starlette, uvicorn); it is imported only when a
-fixture is used, so loading this plugin costs nothing.
+``graphistry_dry_run``
+    A fresh :class:`graphistry_fp.DryRunClient` per test: it performs nothing and records
+    each effect in ``performed``.
+
+Unit tests of plotting code state the effects it must perform, in order, with
+:func:`expect_effects` and the matchers :func:`creates_dataset`, :func:`uploads_table` and
+:func:`shares` (see ``graphistry_fp._testing_kit``)::
+
+    from graphistry_fp.testing import creates_dataset, expect_effects, uploads_table
+
+    def test_publish():
+        with expect_effects(creates_dataset(name="Fraud ring"),
+                            uploads_table(kind="edges", rows=3)) as client:
+            publish(client)
+
+Loading this plugin imports nothing heavy: the server (``server`` extra: starlette,
+uvicorn) and the kit (pandas, pyarrow) load only when a fixture or kit name is used.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 if TYPE_CHECKING:
+    from graphistry_fp import DryRunClient
+    from graphistry_fp._testing_kit import (
+        EffectMatcher,
+        Matcher,
+        assert_effects,
+        creates_dataset,
+        effects_diff,
+        expect_effects,
+        shares,
+        uploads_table,
+    )
     from graphistry_fp.server import LocalServer
+
+#: kit names, loaded from ``graphistry_fp._testing_kit`` on first use (PEP 562).
+_KIT = frozenset(
+    {
+        "EffectMatcher",
+        "Matcher",
+        "assert_effects",
+        "creates_dataset",
+        "effects_diff",
+        "expect_effects",
+        "shares",
+        "uploads_table",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _KIT:
+        raise AttributeError(f"module 'graphistry_fp.testing' has no attribute {name!r}")
+    value = getattr(importlib.import_module("graphistry_fp._testing_kit"), name)
+    globals()[name] = value
+    return value
+
 
 #: ``--user`` strings of the ``graphistry_server`` fixture.
 TEST_USERS: tuple[str, ...] = (
@@ -84,3 +134,28 @@ def graphistry_server_clean(graphistry_server: LocalServer) -> Iterator[LocalSer
     _reset(graphistry_server)
     yield graphistry_server
     _reset(graphistry_server)
+
+
+@pytest.fixture
+def graphistry_dry_run() -> DryRunClient:
+    """A fresh ``DryRunClient`` (no I/O; records ``performed`` effects) for one test."""
+    from graphistry_fp import DryRunClient
+
+    return DryRunClient()
+
+
+__all__ = [
+    "TEST_PERSONAL_KEYS",
+    "TEST_USERS",
+    "EffectMatcher",
+    "Matcher",
+    "assert_effects",
+    "creates_dataset",
+    "effects_diff",
+    "expect_effects",
+    "graphistry_dry_run",
+    "graphistry_server",
+    "graphistry_server_clean",
+    "shares",
+    "uploads_table",
+]

@@ -1,4 +1,5 @@
-"""Shared test configuration: Hypothesis profiles and the global-root reset.
+"""Shared test configuration: Hypothesis profiles, the global-root reset, and the fixtures
+every suite uses (``srv``, ``wire_tokens``). Helpers live in :mod:`tests.support`.
 
 Profiles (STYLE.md): ``dev`` is fast for local runs and random; ``ci`` is more thorough and
 derandomized; CI selects it with ``HYPOTHESIS_PROFILE=ci``.
@@ -8,10 +9,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+if TYPE_CHECKING:
+    from graphistry_fp.server import LocalServer
 
 settings.register_profile(
     "dev", max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -39,11 +43,19 @@ def _reset_global_root() -> Iterator[None]:
 
 
 @pytest.fixture
+def srv(graphistry_server_clean: LocalServer) -> LocalServer:
+    """The session-wide local server of the ``graphistry_fp.testing`` plugin (users
+    alice/bob/carol/dave), with faults, latency, request log and token TTL reset around
+    the test."""
+    return graphistry_server_clean
+
+
+@pytest.fixture
 def wire_tokens(monkeypatch: pytest.MonkeyPatch) -> Iterator[set[str]]:
     """Every JWT seen in a request (headers, body) or a reply body during the test."""
     import requests
 
-    from tests.helpers import JWT_RE
+    from tests.support.server import JWT_RE
 
     seen: set[str] = set()
     original = requests.Session.send

@@ -92,7 +92,8 @@ class GlobalRoot(Protocol):
 
 
 _NO_ROOT = (
-    "no global client root is installed: import graphistry_fp (which installs it), "
+    "no global client root is installed: import graphistry_fp.interpreters (which installs "
+    "it; any use of the graphistry_fp façade does), "
     "or give the plottable a client with g.client(c) or graphistry_fp.using(c)"
 )
 

@@ -14,8 +14,7 @@ import pytest
 
 from graphistry_fp import demo
 from graphistry_fp.server import LocalServer
-
-from .helpers import get_json, get_status
+from tests.support.browser import get_json, get_status
 
 URL = re.compile(r"^  (\w+) \((\w+)\): (http://\S+/graph/graph\.html\?dataset=(\w+)\S*)$", re.M)
 ROW = re.compile(r"^  (ds\w+)\s+(.+?)\s+(\w+)\s+(\w+)\s+(\d+)\s+(\d+)$", re.M)

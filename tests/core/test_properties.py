@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 import pandas as pd
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -126,9 +127,5 @@ def test_plan_is_a_frozen_comparable_value() -> None:
     assert isinstance(a, PlotPlan)
     assert a == b
     assert hash(a) == hash(b)
-    try:
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
         a.stages = ()  # type: ignore[misc]
-    except attrs.exceptions.FrozenInstanceError:
-        pass
-    else:  # pragma: no cover
-        raise AssertionError("PlotPlan is mutable")

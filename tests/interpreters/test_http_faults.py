@@ -23,12 +23,9 @@ from graphistry_fp.errors import (
 )
 from graphistry_fp.interpreters.clients import ClientAPIKey, ClientUserPass
 from graphistry_fp.server import LocalServer
-from tests.helpers import settled_log
-
-from .conftest import edges_plan, full_plan, requests_by_kind, user_client
-
-UPLOADS = "/api/v2/upload/datasets/ds"
-CREATE = "/api/v2/upload/datasets/"
+from tests.support.clients import user_client
+from tests.support.data import CREATE, UPLOADS, edges_plan, full_plan
+from tests.support.server import requests_by_kind, settled_log
 
 
 @pytest.mark.parametrize("status", [503, 429, 502, 504])

@@ -8,8 +8,9 @@ from collections import Counter
 
 from graphistry_fp.effects import PlotResult
 from graphistry_fp.server import LocalServer
-
-from .conftest import edges_plan, full_plan, requests_by_kind, user_client
+from tests.support.clients import user_client
+from tests.support.data import edges_plan, full_plan
+from tests.support.server import requests_by_kind
 
 
 def test_switch_org_racing_with_runs(srv: LocalServer) -> None:

@@ -16,18 +16,9 @@ from graphistry_fp.effects import PlotPlan
 from graphistry_fp.errors import PlanError
 from graphistry_fp.interpreters.base import Client
 from graphistry_fp.server import LocalServer
-from tests.helpers import settled_log
-
-from .conftest import (
-    EDGES,
-    NODES,
-    edges_plan,
-    full_plan,
-    jwt_client,
-    key_client,
-    requests_by_kind,
-    user_client,
-)
+from tests.support.clients import jwt_client, key_client, user_client
+from tests.support.data import EDGES, NODES, edges_plan, full_plan
+from tests.support.server import requests_by_kind, settled_log
 
 CLIENTS: dict[str, Callable[..., Client]] = {
     "userpass": user_client,

@@ -17,9 +17,9 @@ import pytest
 from graphistry_fp.effects import PlotResult
 from graphistry_fp.errors import AuthenticationError
 from graphistry_fp.server import LocalServer
-from tests.helpers import settled_log
-
-from .conftest import edges_plan, jwt_client, requests_by_kind, user_client
+from tests.support.clients import jwt_client, user_client
+from tests.support.data import edges_plan
+from tests.support.server import requests_by_kind, settled_log
 
 
 def test_refresh_ahead_of_expiry(srv: LocalServer) -> None:

@@ -37,9 +37,8 @@ from graphistry_fp.errors import (
 )
 from graphistry_fp.server import LocalServer
 from tests.core.test_bad_input import CASES as CORE_PLAN_CASES
-from tests.helpers import settled_log
-
-from .conftest import EDGES, full_plan
+from tests.support.data import EDGES, full_plan
+from tests.support.server import settled_log
 
 E = pd.DataFrame({"s": ["a", "b"], "d": ["b", "a"]})
 

@@ -39,21 +39,10 @@ from graphistry_fp.errors import (
 )
 from graphistry_fp.server import LocalServer
 from graphistry_fp.testing import TEST_PERSONAL_KEYS, TEST_USERS
-from tests.helpers import settled_log
-
-from .conftest import (
-    CREATE,
-    EDGES,
-    LOGIN,
-    NODES,
-    SHARE,
-    UPLOADS,
-    bounded,
-    dataset_ids,
-    full_plan,
-    join_all,
-    user_client,
-)
+from tests.support.clients import user_client
+from tests.support.data import CREATE, EDGES, LOGIN, NODES, SHARE, UPLOADS, full_plan
+from tests.support.server import dataset_ids, settled_log
+from tests.support.threads import bounded, join_all
 
 Residue = list[tuple[int | None, int | None, str | None]]
 #: (edges_rows, nodes_rows, privacy) of each dataset a run left behind.

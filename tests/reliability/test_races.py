@@ -29,19 +29,10 @@ import pytest
 import graphistry_fp as graphistry
 from graphistry_fp import Client, Plottable
 from graphistry_fp.server import LocalServer
-
-from .conftest import (
-    EDGES,
-    NODES,
-    Timeline,
-    bounded,
-    dataset_ids,
-    dataset_of,
-    full_plan,
-    join_all,
-    key_client,
-    user_client,
-)
+from tests.support.clients import key_client, user_client
+from tests.support.data import EDGES, NODES, dataset_of, full_plan
+from tests.support.server import dataset_ids
+from tests.support.threads import Timeline, bounded, join_all
 
 #: How long the mixed workload of the big race runs (seconds).
 RACE_S = 4.0

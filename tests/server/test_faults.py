@@ -8,13 +8,7 @@ import pytest
 import requests
 
 from graphistry_fp.server import LocalServer, RequestRecord
-
-from .helpers import get, login, post
-
-
-@pytest.fixture
-def srv(graphistry_server_clean: LocalServer) -> LocalServer:
-    return graphistry_server_clean
+from tests.support.server import get, login, post
 
 
 def test_fault_status_body_headers_and_count(srv: LocalServer) -> None:

@@ -5,13 +5,7 @@ from __future__ import annotations
 import pytest
 
 from graphistry_fp.server import LocalServer
-
-from .helpers import EDGES, login, post
-
-
-@pytest.fixture
-def srv(graphistry_server_clean: LocalServer) -> LocalServer:
-    return graphistry_server_clean
+from tests.support.server import EDGES_IPC, login, post
 
 
 def _file(srv: LocalServer, token: str) -> str:
@@ -25,7 +19,7 @@ def test_file_upload_then_dataset(srv: LocalServer) -> None:
     """A valid upload is is_valid; a dataset naming the file holds its rows."""
     token = login(srv, "alice", "alice-pw")
     file_id = _file(srv, token)
-    reply = post(srv, f"/api/v2/upload/files/{file_id}?erase=true", token, data=EDGES)
+    reply = post(srv, f"/api/v2/upload/files/{file_id}?erase=true", token, data=EDGES_IPC)
     assert (True, True, {}) == tuple(reply.json()[k] for k in ("is_valid", "is_uploaded", "errors"))
     body = {"edge_files": [file_id], "node_files": [], "name": "from files"}
     created = post(srv, "/api/v2/upload/datasets/", token, json=body).json()
@@ -50,7 +44,7 @@ def test_invalid_file_upload(srv: LocalServer, erase: str, kept: bool) -> None:
 def test_upload_to_another_users_file_403(srv: LocalServer) -> None:
     """Only a file's creator may upload its bytes."""
     file_id = _file(srv, login(srv, "alice", "alice-pw"))
-    reply = post(srv, f"/api/v2/upload/files/{file_id}", login(srv, "bob", "bob-pw"), data=EDGES)
+    reply = post(srv, f"/api/v2/upload/files/{file_id}", login(srv, "bob", "bob-pw"), data=EDGES_IPC)
     assert 403 == reply.status_code
 
 
@@ -58,7 +52,7 @@ def test_dataset_from_another_users_file_403(srv: LocalServer) -> None:
     """A dataset may not take in another user's file (pygraphistry's shared file cache)."""
     alice = login(srv, "alice", "alice-pw")
     file_id = _file(srv, alice)
-    assert 200 == post(srv, f"/api/v2/upload/files/{file_id}", alice, data=EDGES).status_code
+    assert 200 == post(srv, f"/api/v2/upload/files/{file_id}", alice, data=EDGES_IPC).status_code
     bob = login(srv, "bob", "bob-pw")
     before = len(srv.datasets())
     reply = post(srv, "/api/v2/upload/datasets/", bob, json={"edge_files": [file_id]})

@@ -14,8 +14,9 @@ import numpy as np
 import pyarrow as pa
 import requests
 
+from tests.support.server import arrow_file_bytes
+
 from .cli_process import peak_rss_bytes, serve
-from .helpers import arrow_file_bytes
 
 USERS = 16
 ROWS = 1_000_000

@@ -14,8 +14,7 @@ import pandas as pd
 import pytest
 
 from graphistry_fp.server import DatasetRecord, LocalServer
-
-from .helpers import login, post
+from tests.support.server import login, post
 
 graphistry = pytest.importorskip("graphistry")
 

@@ -10,13 +10,7 @@ import pyarrow as pa
 import pytest
 
 from graphistry_fp.server import LocalServer
-
-from .helpers import EDGES, arrow_file_bytes, create_dataset, get, login, post
-
-
-@pytest.fixture
-def srv(graphistry_server_clean: LocalServer) -> LocalServer:
-    return graphistry_server_clean
+from tests.support.server import EDGES_IPC, arrow_file_bytes, create_dataset, get, login, post
 
 
 def _claims(token: str) -> dict[str, object]:
@@ -156,7 +150,7 @@ def test_upload_to_another_users_dataset_403(srv: LocalServer, kind: str) -> Non
     alice = login(srv, "alice", "alice-pw", org="shared")
     bob = login(srv, "bob", "bob-pw", org="shared")
     dataset_id = create_dataset(srv, alice)
-    reply = post(srv, f"/api/v2/upload/datasets/{dataset_id}/{kind}/arrow", bob, data=EDGES)
+    reply = post(srv, f"/api/v2/upload/datasets/{dataset_id}/{kind}/arrow", bob, data=EDGES_IPC)
     assert (403, False) == (reply.status_code, reply.json()["success"])
     assert None is getattr(srv.dataset(dataset_id), f"{kind}_rows")
 
@@ -192,7 +186,7 @@ def test_invalid_arrow_400(srv: LocalServer) -> None:
     table = pa.table({"s": [1]})
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table)
-    for body in (b"s,d\n1,2\n", sink.getvalue().to_pybytes(), EDGES[:-20]):
+    for body in (b"s,d\n1,2\n", sink.getvalue().to_pybytes(), EDGES_IPC[:-20]):
         reply = post(srv, f"/api/v2/upload/datasets/{dataset_id}/edges/arrow", token, data=body)
         assert (400, False) == (reply.status_code, reply.json()["success"])
         assert "Arrow IPC file" in reply.json()["detail"]
@@ -210,7 +204,7 @@ def test_body_too_large_413(srv: LocalServer) -> None:
         assert (413, False) == (reply.status_code, reply.json()["success"])
         chunked = post(srv, path, token, data=iter([b"x" * 800, b"x" * 800]))
         assert 413 == chunked.status_code
-        assert 200 == post(srv, path, token, data=EDGES).status_code
+        assert 200 == post(srv, path, token, data=EDGES_IPC).status_code
     finally:
         srv.max_body_bytes = 512 * 2**20
 

@@ -9,13 +9,7 @@ import jwt
 import pytest
 
 from graphistry_fp.server import LocalServer
-
-from .helpers import get, post
-
-
-@pytest.fixture
-def srv(graphistry_server_clean: LocalServer) -> LocalServer:
-    return graphistry_server_clean
+from tests.support.server import get, post
 
 
 def _start(srv: LocalServer, path: str = "/api/v2/g/sso/oidc/login/") -> tuple[str, str]:

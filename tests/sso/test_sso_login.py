@@ -25,19 +25,10 @@ from graphistry_fp.errors import (
 )
 from graphistry_fp.interpreters.clients import ClientUserPass
 from graphistry_fp.server import LocalServer
-
-from .conftest import (
-    POLL_MARK,
-    START_MARK,
-    DirectApprover,
-    FormApprover,
-    edges_plan,
-    log_of,
-    paths_with,
-    sso_client,
-)
-
-CREATE = "/api/v2/upload/datasets/"
+from tests.support.clients import sso_client
+from tests.support.data import CREATE, edges_plan
+from tests.support.server import log_of, paths_with
+from tests.support.sso import POLL_MARK, START_MARK, DirectApprover, FormApprover
 
 
 def creates(srv: LocalServer) -> list[str]:
@@ -49,7 +40,7 @@ def test_form_approval_uploads_as_that_user_under_the_requested_org(srv: LocalSe
     """carol signs in on the auth page for org acme: the dataset is carol's, in acme."""
     approver = FormApprover("carol")
     with sso_client(srv, org_name="acme", on_auth_url=approver) as client:
-        result = client.run(edges_plan())
+        result = client.run(edges_plan("sso"))
         assert "acme" == client.org_name
     approver.join()
     record = srv.dataset(result.dataset_id)
@@ -66,7 +57,7 @@ def test_site_wide_login_adopts_the_granted_org(srv: LocalServer) -> None:
     """With no org, the site-wide path is used and the org the server grants is adopted."""
     approver = FormApprover("bob")
     with sso_client(srv, on_auth_url=approver) as client:
-        result = client.run(edges_plan())
+        result = client.run(edges_plan("sso"))
         assert "globex" == client.org_name
     record = srv.dataset(result.dataset_id)
     assert ("bob", "globex") == (record.owner, record.org)
@@ -78,7 +69,7 @@ def test_org_and_idp_path(srv: LocalServer) -> None:
     approver = FormApprover("alice")
     client = sso_client(srv, org_name="shared", idp_name="okta", on_auth_url=approver)
     with client:
-        result = client.run(edges_plan())
+        result = client.run(edges_plan("sso"))
         assert "okta" == client.idp_name
     record = srv.dataset(result.dataset_id)
     assert ("alice", "shared") == (record.owner, record.org)
@@ -131,7 +122,7 @@ def test_no_approval_times_out_and_sends_nothing_after(
     with sso_client(srv, org_name="acme", sso_timeout=1.5, on_auth_url=urls.append) as client:
         began = time.monotonic()
         with pytest.raises(SSOTimeoutError) as info:
-            client.run(edges_plan())
+            client.run(edges_plan("sso"))
         raised = time.monotonic()
         logged = log_of(srv)
         time.sleep(0.6)
@@ -150,7 +141,7 @@ def test_unknown_org_is_a_clear_error_and_no_upload(srv: LocalServer) -> None:
     urls: list[str] = []
     client = sso_client(srv, org_name="no-such-org", on_auth_url=urls.append)
     with client, pytest.raises(AuthenticationError) as info:
-        client.run(edges_plan())
+        client.run(edges_plan("sso"))
     assert "'no-such-org'" in str(info.value)
     assert [] == urls
     assert [("POST", "/api/v2/o/no-such-org/sso/oidc/login/", 404)] == log_of(srv)
@@ -162,7 +153,7 @@ def test_org_the_user_is_not_in_never_uploads(srv: LocalServer) -> None:
     approver = FormApprover("alice")
     client = sso_client(srv, org_name="globex", sso_timeout=1.0, on_auth_url=approver)
     with client, pytest.raises(SSOTimeoutError):
-        client.run(edges_plan())
+        client.run(edges_plan("sso"))
     approver.join()
     assert [403] == approver.statuses
     assert [] == creates(srv)
@@ -183,7 +174,7 @@ def test_reply_saying_not_a_member_is_permission_denied(srv: LocalServer) -> Non
     )
     client = sso_client(srv, org_name="globex", on_auth_url=lambda url: None)
     with client, pytest.raises(PermissionDeniedError):
-        client.run(edges_plan())
+        client.run(edges_plan("sso"))
     assert [] == creates(srv)
 
 
@@ -202,7 +193,7 @@ def test_token_for_another_org_is_refused(srv: LocalServer, with_slug: bool) -> 
     srv.inject_fault(POLL_MARK, status=200, body={"status": "OK", "data": data})
     with sso_client(srv, org_name="acme", on_auth_url=lambda url: None) as client:
         with pytest.raises(AuthenticationError) as info:
-            client.run(edges_plan())
+            client.run(edges_plan("sso"))
         assert "acme" == client.org_name
     assert "'acme' was requested" in str(info.value)
     assert "'shared'" in str(info.value)
@@ -244,7 +235,7 @@ def test_start_reply_with_token_is_used_directly(srv: LocalServer) -> None:
     )
     urls: list[str] = []
     with sso_client(srv, org_name="acme", on_auth_url=urls.append) as client:
-        result = client.run(edges_plan())
+        result = client.run(edges_plan("sso"))
     assert [] == urls
     assert [] == paths_with(srv, POLL_MARK)
     assert ("alice", "acme") == (

@@ -11,22 +11,15 @@ import graphistry_fp as graphistry
 from graphistry_fp.errors import AuthenticationError, ConfigError
 from graphistry_fp.interpreters.sso import ClientSSO
 from graphistry_fp.server import LocalServer
-
-from .conftest import (
-    EDGES,
-    POLL_MARK,
-    START_MARK,
-    FormApprover,
-    dataset_id_of,
-    edges_plan,
-    paths_with,
-    sso_client,
-)
+from tests.support.clients import sso_client
+from tests.support.data import EDGES, dataset_of, edges_plan
+from tests.support.server import paths_with
+from tests.support.sso import POLL_MARK, START_MARK, FormApprover
 
 
 def owner_org(srv: LocalServer, url: str) -> tuple[str, str | None]:
     """(owner, org) of the dataset a viewer URL points at, as the server recorded it."""
-    record = srv.dataset(dataset_id_of(url))
+    record = srv.dataset(dataset_of(url))
     return record.owner, record.org
 
 
@@ -100,7 +93,7 @@ def test_no_token_in_repr_logs_or_errors(
     texts: list[str] = []
     with sso_client(srv, org_name="acme", idp_name="okta") as client:
         token = client.token()
-        client.run(edges_plan())
+        client.run(edges_plan("sso"))
         texts += [repr(client), str(client)]
         srv.inject_fault("/api/v2/auth/token/refresh", status=401, count=1)
         with pytest.raises(AuthenticationError) as info:

@@ -13,8 +13,10 @@ import pytest
 
 from graphistry_fp.errors import AuthenticationError
 from graphistry_fp.server import LocalServer
-
-from .conftest import START_MARK, edges_plan, log_of, paths_with, sso_client
+from tests.support.clients import sso_client
+from tests.support.data import edges_plan
+from tests.support.server import log_of, paths_with
+from tests.support.sso import START_MARK
 
 REFRESH = "/api/v2/auth/token/refresh"
 
@@ -28,7 +30,7 @@ def test_refreshes_ahead_of_expiry_without_a_new_flow(srv: LocalServer) -> None:
         first = client.token()
         time.sleep(2.1)
         srv.clear_request_log()
-        result = client.run(edges_plan())
+        result = client.run(edges_plan("sso"))
         assert first != client.token()
     assert ("alice", "acme") == (
         srv.dataset(result.dataset_id).owner,
@@ -52,14 +54,14 @@ def test_expired_session_asks_to_log_in_again(srv: LocalServer) -> None:
         time.sleep(1.1)
         srv.clear_request_log()
         with pytest.raises(AuthenticationError) as info:
-            client.run(edges_plan())
+            client.run(edges_plan("sso"))
         assert [] == log_of(srv)
         assert "log in again" in str(info.value)
         assert "client.login()" in str(info.value)
         assert 1 == len(urls)
         srv.token_ttl = 3600
         client.login()
-        result = client.run(edges_plan())
+        result = client.run(edges_plan("sso"))
     assert 2 == len(urls)
     assert ["/api/v2/o/acme/sso/oidc/login/"] == paths_with(srv, START_MARK)
     assert "acme" == srv.dataset(result.dataset_id).org
@@ -88,7 +90,7 @@ def test_401_mid_run_never_starts_a_flow(srv: LocalServer) -> None:
         srv.clear_request_log()
         srv.inject_fault("/api/v2/upload/datasets/", status=401, count=1, method="POST")
         with pytest.raises(AuthenticationError) as info:
-            client.run(edges_plan())
+            client.run(edges_plan("sso"))
     assert "log in again" in str(info.value)
     assert 1 == len(urls)
     assert [] == paths_with(srv, START_MARK)
@@ -114,9 +116,9 @@ def test_switch_org_after_sso(srv: LocalServer) -> None:
     """switch_org moves later uploads to the new org, as for every client."""
     srv.sso_auto_approve = "alice"
     with sso_client(srv, org_name="acme", on_auth_url=lambda url: None) as client:
-        before = client.run(edges_plan())
+        before = client.run(edges_plan("sso"))
         client.switch_org("shared")
-        after = client.run(edges_plan())
+        after = client.run(edges_plan("sso"))
         assert "shared" == client.org_name
     assert ("acme", "shared") == (
         srv.dataset(before.dataset_id).org,

@@ -8,8 +8,7 @@ import pyarrow as pa
 import pytest
 
 from graphistry_fp.server import LocalServer, viewer
-
-from .helpers import get_json, get_status, get_text, plot
+from tests.support.browser import get_json, get_status, get_text, plot
 
 
 def data_url(srv: LocalServer, dataset_id: str) -> str:

@@ -1,70 +1,30 @@
-"""Shared helpers of the SSO tests: an SSO client on the local server, and approvers.
+"""Approvers that complete an SSO login on the local server from a thread.
 
-The server is the session-wide ``graphistry_server`` of the ``graphistry_fp.testing``
-plugin (users alice/bob/carol/dave, password ``<user>-pw``); ``srv`` resets its knobs
-and request log around each test. Approval is real HTTP: :class:`FormApprover` opens the
-``auth_url`` page, parses its one form and posts it with a user's credentials, from a
-thread started by ``on_auth_url`` (as a user's browser would, while the client polls).
+Approval is real HTTP: :class:`FormApprover` opens the ``auth_url`` page, parses its one
+form and posts it with a user's credentials, from a thread started by ``on_auth_url`` (as
+a user's browser would, while the client polls). :class:`DirectApprover` approves
+in-process through ``srv.approve_sso``.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import parse_qs, urljoin, urlparse
+from urllib.parse import urljoin, urlparse
 
-import pandas as pd
-import pytest
 import requests
 
-import graphistry_fp as graphistry
-from graphistry_fp.effects import PlotPlan
-from graphistry_fp.interpreters.sso import ClientSSO
 from graphistry_fp.server import LocalServer
 
-EDGES = pd.DataFrame({"s": ["a", "b", "c"], "d": ["b", "c", "a"]})
 START_MARK = "/sso/oidc/login/"
 POLL_MARK = "/api/v2/o/sso/oidc/jwt/"
-
-
-@pytest.fixture
-def srv(graphistry_server_clean: LocalServer) -> Iterator[LocalServer]:
-    """The shared local server, reset around the test."""
-    yield graphistry_server_clean
-
-
-def edges_plan(name: str = "sso") -> PlotPlan:
-    """An edges-only plan (create + upload edges)."""
-    return graphistry.edges(EDGES, "s", "d").name(name).plan()
-
-
-def sso_client(srv: LocalServer, **kwargs: Any) -> ClientSSO:
-    """A ClientSSO on ``srv`` over http (a short ``sso_timeout`` unless given)."""
-    kwargs.setdefault("sso_timeout", 10)
-    return ClientSSO(server=srv.server, protocol="http", **kwargs)
 
 
 def state_of(auth_url: str) -> str:
     """The state in the local server's ``auth_url`` (``<server>/sso/authorize/<state>``)."""
     return urlparse(auth_url).path.rstrip("/").rsplit("/", 1)[-1]
-
-
-def dataset_id_of(url: str) -> str:
-    """The dataset id in a viewer URL."""
-    return parse_qs(urlparse(url).query)["dataset"][0]
-
-
-def log_of(srv: LocalServer) -> list[tuple[str, str, int | None]]:
-    """The server's request log as (method, path, status)."""
-    return [(r.method, r.path, r.status) for r in srv.request_log()]
-
-
-def paths_with(srv: LocalServer, mark: str) -> list[str]:
-    """The logged request paths that contain ``mark``."""
-    return [r.path for r in srv.request_log() if mark in r.path]
 
 
 class _FormParser(HTMLParser):

@@ -1,4 +1,4 @@
-"""Helpers for the command-line and viewer tests: headless Chromium, HTTP, a tiny plotter."""
+"""Helpers of the command-line and viewer tests: headless Chromium, urllib GETs, a tiny plotter."""
 
 from __future__ import annotations
 

@@ -10,8 +10,7 @@ import pytest
 from graphistry_fp.server import LocalServer
 from graphistry_fp.server.specs import parse_key, parse_user
 from graphistry_fp.testing import TEST_PERSONAL_KEYS, TEST_USERS
-
-from .helpers import get, login
+from tests.support.server import get, login
 
 
 @pytest.mark.parametrize("spec", TEST_USERS)

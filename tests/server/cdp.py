@@ -16,7 +16,7 @@ import tempfile
 import time
 from typing import Any
 
-from .helpers import CHROMIUM_FLAGS, require_chromium
+from tests.support.browser import CHROMIUM_FLAGS, require_chromium
 
 
 def _high(fd: int) -> int:

@@ -14,9 +14,9 @@ import pytest
 
 from graphistry_fp.demo import plot_tenants
 from graphistry_fp.server import LocalServer
+from tests.support.browser import plot
 
 from .cdp import Browser
-from .helpers import plot
 
 SETTLED = "!!document.body && document.body.dataset.status === 'settled'"
 

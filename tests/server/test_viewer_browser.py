@@ -15,8 +15,7 @@ import pyarrow as pa
 
 from graphistry_fp.demo import plot_tenants
 from graphistry_fp.server import LocalServer
-
-from .helpers import body_attributes, dump_dom, plot, require_chromium
+from tests.support.browser import body_attributes, dump_dom, plot, require_chromium
 
 
 def test_chromium_is_installed() -> None:

@@ -1,0 +1,128 @@
+"""Reading the local server (settled request log, datasets) and raw HTTP against it."""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+from collections import Counter
+from typing import Any
+
+import pyarrow as pa
+import requests
+
+from graphistry_fp.server import LocalServer
+
+#: A JWT as it appears on the wire or in text.
+JWT_RE = re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]+")
+
+_HTTP_TIMEOUT = 30
+
+
+def settled_log(srv: LocalServer) -> list[Any]:
+    """The server's request log once it stops growing (two reads 50 ms apart agree).
+
+    A request the client abandoned (a timeout, a reset) can be logged after the client has
+    moved on; waiting (up to 2 s) keeps such late entries out of the next assertion.
+    """
+    deadline = time.monotonic() + 2.0
+    log = srv.request_log()
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        again = srv.request_log()
+        if len(again) == len(log):
+            return again
+        log = again
+    return log
+
+
+def _kind(path: str) -> str:
+    if path in ("/api-token-auth/", "/api/v2/auth/pkey/jwt/"):
+        return "login"
+    if path.startswith("/api/v2/auth/token/refresh"):
+        return "refresh"
+    if path.endswith("/switch/"):
+        return "switch"
+    if path == "/api/v2/upload/datasets/":
+        return "create"
+    if path.endswith("/edges/arrow"):
+        return "edges"
+    if path.endswith("/nodes/arrow"):
+        return "nodes"
+    if path == "/api/v2/share/link/":
+        return "share"
+    return path
+
+
+def requests_by_kind(srv: LocalServer, user: str | None = None) -> Counter[str]:
+    """The server's settled request log (of ``user``, if given), counted by kind (login,
+    refresh, switch, create, edges, nodes, share, else the path)."""
+    return Counter(
+        _kind(record.path) for record in settled_log(srv) if user is None or record.username == user
+    )
+
+
+def dataset_ids(srv: LocalServer) -> set[str]:
+    """Every dataset id the server holds."""
+    return {record.dataset_id for record in srv.datasets()}
+
+
+def log_of(srv: LocalServer) -> list[tuple[str, str, int | None]]:
+    """The server's request log as (method, path, status)."""
+    return [(r.method, r.path, r.status) for r in srv.request_log()]
+
+
+def paths_with(srv: LocalServer, mark: str) -> list[str]:
+    """The logged request paths that contain ``mark``."""
+    return [r.path for r in srv.request_log() if mark in r.path]
+
+
+def arrow_file_bytes(table: pa.Table) -> bytes:
+    """``table`` as an Arrow IPC *file* (what pygraphistry uploads)."""
+    sink = io.BytesIO()
+    with pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue()
+
+
+#: A three-edge table (``s`` -> ``d``) as an upload body.
+EDGES_IPC = arrow_file_bytes(pa.table({"s": [1, 2, 3], "d": [2, 3, 1]}))
+
+
+def _headers(kw: dict[str, Any], token: str | None) -> dict[str, str]:
+    headers = dict(kw.pop("headers", {}))
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    return headers
+
+
+def post(srv: LocalServer, path: str, token: str | None = None, **kw: Any) -> requests.Response:
+    """POST to ``srv`` with an optional Bearer token."""
+    headers = _headers(kw, token)
+    return requests.post(srv.url + path, headers=headers, timeout=_HTTP_TIMEOUT, **kw)
+
+
+def get(srv: LocalServer, path: str, token: str | None = None, **kw: Any) -> requests.Response:
+    """GET from ``srv`` with an optional Bearer token."""
+    headers = _headers(kw, token)
+    return requests.get(srv.url + path, headers=headers, timeout=_HTTP_TIMEOUT, **kw)
+
+
+def login(srv: LocalServer, username: str, password: str, org: str | None = None) -> str:
+    """A token from a password login (asserting it succeeded)."""
+    body = {"username": username, "password": password}
+    if org is not None:
+        body["org_name"] = org
+    reply = post(srv, "/api-token-auth/", json=body)
+    assert 200 == reply.status_code, reply.text
+    token: str = reply.json()["token"]
+    return token
+
+
+def create_dataset(srv: LocalServer, token: str, **body: Any) -> str:
+    """A new dataset id (asserting the create succeeded)."""
+    body.setdefault("edge_encodings", {"bindings": {"source": "s", "destination": "d"}})
+    reply = post(srv, "/api/v2/upload/datasets/", token, json=body)
+    assert 200 == reply.status_code, reply.text
+    dataset_id: str = reply.json()["data"]["dataset_id"]
+    return dataset_id
