@@ -17,6 +17,9 @@ from .effects import PlotPlan, PlotResult
 # (core never imports the layer above it); it loads no requests.
 from .interpreters import Client, ClientUnconfigured, DryRunClient, client_root
 
+_LEGACY_SESSION = ("api_token", "client_protocol_hostname", "hypergraph", "login", "org_name",
+                   "privacy", "protocol", "refresh", "register", "server")  # fmt: skip
+
 #: names loaded one step later still, because their modules load ``requests``.
 _LAZY = {
     "ClientAPIKey": "graphistry_fp.interpreters.clients",
@@ -24,11 +27,7 @@ _LAZY = {
     "ClientUserPass": "graphistry_fp.interpreters.clients",
     "ClientSSO": "graphistry_fp.interpreters.sso",
     # the legacy session (DESIGN.md 3): module functions acting on the global root
-    **{
-        name: "graphistry_fp.legacy"
-        for name in ("api_token", "client_protocol_hostname", "hypergraph", "login",
-                     "org_name", "privacy", "protocol", "refresh", "register", "server")
-    },  # fmt: skip
+    **dict.fromkeys(_LEGACY_SESSION, "graphistry_fp.legacy"),
 }
 
 

@@ -133,9 +133,9 @@ class GraphMethods:
                 ("load_nodes", load_nodes, True), ("load_edges", load_edges, True),
             ) if value != default
         ]  # fmt: skip
-        if self.edge_frame is not None or self.node_frame is not None:
-            if merge_if_existing:
-                unsupported.append("merging into existing tables")
+        has_tables = self.edge_frame is not None or self.node_frame is not None
+        if has_tables and merge_if_existing:
+            unsupported.append("merging into existing tables")
         if unsupported:
             raise PlanError(
                 f"from_igraph(): {', '.join(unsupported)} not supported here; convert on a "

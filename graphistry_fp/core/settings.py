@@ -28,9 +28,10 @@ DEFAULT_URL_PARAMS: tuple[tuple[str, str], ...] = (("info", "true"),)
 
 
 def _url_value(value: Any) -> str:
-    # Booleans as the viewer's JavaScript spells them (pygraphistry sends "True"/"False").
+    # Booleans as pygraphistry 0.61.2 sends them (``str(True)``, PROTOCOL.md 5): the viewer
+    # URL parameters must be the same for the same notebook code (issue 13).
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return str(value)
     if not isinstance(value, str | int | float):
         raise PlanError(
             f"URL setting values must be str, int, float or bool, not {type(value).__name__}"
