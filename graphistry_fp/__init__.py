@@ -14,6 +14,8 @@ pytest plugin) and ``import graphistry_fp.errors`` load neither pandas nor reque
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 from ._meta import __version__
@@ -102,6 +104,29 @@ def __getattr__(attr: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
+
+
+class _CallableServerPackage(types.ModuleType):
+    """``graphistry_fp.server`` is both the local server's package and pygraphistry's
+    ``graphistry.server()`` accessor: calling the package calls :func:`legacy.server`."""
+
+    def __call__(self, value: str | None = None) -> str:
+        from .legacy import server as _server
+
+        return _server(value)
+
+
+class _Package(types.ModuleType):
+    """This package's module type: importing the ``server`` subpackage (which sets it as an
+    attribute here, shadowing the ``server()`` function) makes that subpackage callable."""
+
+    def __setattr__(self, attr: str, value: Any) -> None:
+        if attr == "server" and type(value) is types.ModuleType:
+            value.__class__ = _CallableServerPackage
+        super().__setattr__(attr, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 __all__ = [
