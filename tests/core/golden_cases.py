@@ -13,6 +13,7 @@ from typing import Any
 
 import attrs
 import pandas as pd
+import pyarrow as pa
 
 EDGES = pd.DataFrame(
     {
@@ -311,5 +312,56 @@ CASES = [
         {"bindings": {}},
         {"bindings": EB},
         name="P",
+    ),
+    # -- the rest of pygraphistry's upload-and-view surface (issue 13) ---------------------
+    Case(
+        "encode_axis_rows",
+        lambda m: _en(m).encode_axis([{"r": 14, "external": True, "label": "outer"}, {"r": 2, "space": True}]),
+        {"bindings": NB, "complex": {"default": {"pointAxisEncoding": {
+            "graphType": "point", "encodingType": "axis", "variation": "categorical", "attribute": "degree",
+            "rows": [{"r": 14, "external": True, "label": "outer"}, {"r": 2, "space": True}]}}}},
+        {"bindings": EB},
+    ),
+    Case(
+        "infer_labels_falls_back_to_node_id",
+        lambda m: _en(m, NODES_PLAIN).infer_labels(),
+        {"bindings": {"node": "n", "node_title": "n"}},
+        {"bindings": EB},
+    ),
+    Case(
+        "arrow_nodes_get_no_automatic_title",
+        lambda m: m.edges(pa.Table.from_pandas(EDGES), "s", "d").nodes(pa.Table.from_pandas(NODES), "n"),
+        {"bindings": {"node": "n"}},
+        {"bindings": EB},
+    ),
+    Case(
+        "viewer_settings_are_not_in_the_body",
+        lambda m: _e(m)
+        .layout_settings(play=0, locked_r=True)
+        .scene_settings(show_arrows=False, edge_curvature=0.0)
+        .collections({"type": "set", "id": "c", "expr": [{"type": "Node", "filter_dict": {"t": "x"}}]})
+        .settings(height=600, url_params={"pointSize": 2})
+        .pipe(lambda g, n: g.name(n), "piped"),
+        {"bindings": {}},
+        {"bindings": EB},
+        name="piped",
+    ),
+    Case(
+        "materialize_nodes_titles_by_id",
+        lambda m: _e(m).materialize_nodes(),
+        {"bindings": {"node": "id", "node_title": "id"}},
+        {"bindings": EB},
+    ),
+    Case(
+        "hypergraph_graph",
+        lambda m: m.hypergraph(EDGES[["s", "t"]], ["s", "t"], verbose=False)["graph"],
+        {"bindings": {"node": "nodeID", "node_title": "nodeTitle"}},
+        {"bindings": {"source": "attribID", "destination": "EventID"}},
+    ),
+    Case(
+        "hypergraph_direct_method",
+        lambda m: m.bind().hypergraph(EDGES[["s", "t"]], entity_types=["s", "t"], direct=True, verbose=False),
+        {"bindings": {"node": "nodeID", "node_title": "nodeTitle"}},
+        {"bindings": {"source": "src", "destination": "dst"}},
     ),
 ]
