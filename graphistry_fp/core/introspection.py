@@ -67,7 +67,9 @@ class Introspection:
         url_params: tuple[tuple[str, str], ...]
         style_settings: PMap[str, Any]
         privacy_settings: Share | None
-        legacy: LegacyState
+
+        @property
+        def legacy(self) -> LegacyState: ...
 
     # -- tables: pandas copies ----------------------------------------------------------
 

@@ -21,6 +21,7 @@ import attrs
 from ..errors import PlanError
 from .collections import collection_settings
 from .jsonvalue import to_json_value
+from .legacy_state import LEGACY
 from .render import check_render, iframe_html
 from .render import render as render_result
 from .roots import global_default_privacy, resolve, resolves_to_global_root
@@ -81,7 +82,9 @@ class LegacyMethods:
         dataset_description: str | None
         url_params: tuple[tuple[str, str], ...]
         privacy_settings: Share | None
-        legacy: LegacyState
+
+        @property
+        def legacy(self) -> LegacyState: ...
         root: RootCell
 
         def _next(self, **changes: Any) -> Plottable: ...
@@ -125,7 +128,7 @@ class LegacyMethods:
                 _check_height(height)
             if render is not None:
                 check_render(render)
-            changes["legacy"] = attrs.evolve(
+            changes[LEGACY] = attrs.evolve(
                 self.legacy,
                 height=height or self.legacy.height,
                 render=self.legacy.render if render is None else render,
@@ -240,7 +243,7 @@ class LegacyMethods:
         if nodes is not None:
             g = g.nodes(nodes)
             if self.node_frame is None:  # pygraphistry infers titles from the bound nodes only
-                g = g._next(legacy=attrs.evolve(g.legacy, auto_title=False))
+                g = g._next(**{LEGACY: attrs.evolve(g.legacy, auto_title=False)})
         if name:
             g = g.name(name)  # type: ignore[arg-type]
         if description:
@@ -263,7 +266,7 @@ class LegacyMethods:
             self.bindings.get("node", _IMPLICIT_NODE),
         )  # fmt: skip
         g = self.edges(tables.edges).nodes(tables.nodes, tables.node)
-        return g._next(legacy=attrs.evolve(g.legacy, auto_title=False))
+        return g._next(**{LEGACY: attrs.evolve(g.legacy, auto_title=False)})
 
     def _run_legacy(self) -> PlotResult:
         """Run this plottable's plan on the client the root rules pick now, with the legacy
@@ -281,7 +284,7 @@ class LegacyMethods:
         return self._next(
             dataset_name=self.dataset_name or self.plan().name,
             dataset_description=self.dataset_description or "",
-            legacy=attrs.evolve(self.legacy, dataset_id=result.dataset_id, url=result.url),
+            **{LEGACY: attrs.evolve(self.legacy, dataset_id=result.dataset_id, url=result.url)},
         )
 
     def plot(

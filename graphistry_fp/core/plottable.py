@@ -24,7 +24,7 @@ from .frames import Frame, to_frame
 from .graph_methods import GraphMethods
 from .introspection import Introspection
 from .legacy_methods import LegacyMethods
-from .legacy_state import DEFAULT_LEGACY, LegacyState
+from .legacy_state import DEFAULT_LEGACY, LEGACY, LegacyState
 from .roots import Interpreter, RootCell, resolve
 from .settings import DEFAULT_URL_PARAMS, make_privacy, merge_style
 
@@ -69,8 +69,13 @@ class Plottable(Encoders, LegacyMethods, GraphMethods, Introspection):
     url_params: tuple[tuple[str, str], ...] = DEFAULT_URL_PARAMS
     style_settings: PMap[str, Any] = attrs.field(factory=pmap)
     privacy_settings: Share | None = None  # the share effect, targeting DATASET
-    legacy: LegacyState = attrs.field(default=DEFAULT_LEGACY, eq=False, hash=False)
     root: RootCell = attrs.field(factory=RootCell, eq=False, hash=False)
+
+    @property
+    def legacy(self) -> LegacyState:
+        """Notebook height/render, the upload result, the auto-title switch (``legacy_state``)."""
+        state: LegacyState = self.__dict__.get(LEGACY, DEFAULT_LEGACY)
+        return state
 
     # -- construction -------------------------------------------------------------------
 
@@ -134,7 +139,7 @@ class Plottable(Encoders, LegacyMethods, GraphMethods, Introspection):
         auto_title = type(df).__module__.startswith("pandas")
         changes: dict[str, Any] = {}
         if auto_title != self.legacy.auto_title:
-            changes["legacy"] = attrs.evolve(self.legacy, auto_title=auto_title)
+            changes[LEGACY] = attrs.evolve(self.legacy, auto_title=auto_title)
         return self._next(node_frame=frame, bindings=self.bindings.merged(bound), **changes)
 
     def bind(self, **bindings: str | None) -> Plottable:

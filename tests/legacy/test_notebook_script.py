@@ -60,7 +60,7 @@ def _run(source: str, srv: LocalServer, tag: str) -> dict[str, Any]:
     namespace: dict[str, Any] = {
         "SERVER": srv.server, "USER": "bob", "PASSWORD": "bob-pw", "TAG": tag,
     }  # fmt: skip
-    exec(compile(source, "<notebook>", "exec"), namespace)  # noqa: S102 - the notebook under test
+    exec(compile(source, "<notebook>", "exec"), namespace)  # the notebook under test
     return namespace
 
 
