@@ -19,8 +19,7 @@ NOTEBOOK = '''
 import graphistry
 import pandas as pd
 
-graphistry.register(api=3, protocol="http", server=SERVER)
-graphistry.register(api=3, username=USER, password=PASSWORD)
+graphistry.register(api=3, protocol="http", server=SERVER, username=USER, password=PASSWORD)
 graphistry.privacy(mode="organization")
 
 df = pd.DataFrame({
