@@ -268,7 +268,7 @@ class LegacyMethods:
         g = self.edges(tables.edges).nodes(tables.nodes, tables.node)
         return g._next(**{LEGACY: attrs.evolve(g.legacy, auto_title=False)})
 
-    def _run_legacy(self) -> PlotResult:
+    def _run_legacy(self) -> tuple[PlotPlan, PlotResult]:
         """Run this plottable's plan on the client the root rules pick now, with the legacy
         session's default sharing if it resolves to the global root and has none of its own."""
         client = resolve(self.root)
@@ -277,12 +277,13 @@ class LegacyMethods:
             default = global_default_privacy()
             if default is not None:
                 g = self._next(privacy_settings=default)
-        result: PlotResult = client.run(g.plan())
-        return result
+        plan: PlotPlan = g.plan()
+        result: PlotResult = client.run(plan)
+        return plan, result
 
-    def _uploaded(self, result: PlotResult) -> Plottable:
+    def _uploaded(self, plan: PlotPlan, result: PlotResult) -> Plottable:
         return self._next(
-            dataset_name=self.dataset_name or self.plan().name,
+            dataset_name=self.dataset_name or plan.name,
             dataset_description=self.dataset_description or "",
             **{LEGACY: attrs.evolve(self.legacy, dataset_id=result.dataset_id, url=result.url)},
         )
@@ -327,10 +328,10 @@ class LegacyMethods:
         g = self._with_plot_args(graph, nodes, name, description)
         if skip_upload:
             return g.plan()
-        result = g._run_legacy()
+        plan, result = g._run_legacy()
         mode = g.legacy.render if render is None else render
         if mode == "g":
-            return g._uploaded(result)
+            return g._uploaded(plan, result)
         if mode == "databricks":
             return iframe_html(result.url, g.legacy.height, extra_html, override_html_style)
         return render_result(

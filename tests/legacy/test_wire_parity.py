@@ -64,6 +64,17 @@ def _graph(directed: bool) -> Any:
     return G
 
 
+def _igraph() -> Any:
+    igraph = pytest.importorskip("igraph")
+    ig = igraph.Graph(directed=True)
+    ig.add_vertices(4)
+    ig.vs["name"] = ["a", "b", _tag(), "isolated"]
+    ig.vs["score"] = [1.0, 2.0, 3.0, 4.0]
+    ig.add_edges([(0, 1), (1, 2), (2, 0)])
+    ig.es["weight"] = [0.5, 1.5, 2.5]
+    return ig
+
+
 def _url(g: Any) -> Any:
     return g.plot(render="url")
 
@@ -105,6 +116,7 @@ CASES: dict[str, Callable[[Any], Any]] = {
     "networkx_directed": lambda m: _url(m.bind().from_networkx(_graph(True))),
     "networkx_undirected": lambda m: _url(
         m.bind(source="a", destination="b", node="id").from_networkx(_graph(False))),
+    "igraph_fresh": lambda m: _url(m.from_igraph(_igraph())),
     "plot_networkx_argument": lambda m: m.bind(source="src", destination="dst").plot(_graph(True), render="url"),
     "materialize_nodes": lambda m: _url(m.edges(_edges(), "s", "d").materialize_nodes()),
     "materialize_nodes_reuses_nodes": lambda m: _url(
