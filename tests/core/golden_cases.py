@@ -67,6 +67,9 @@ class Case:
     style: dict[str, Any] = attrs.field(factory=dict)
     name: str = UNTITLED
     description: str = ""
+    #: False when the tables depend on the process's hash seed: pygraphistry 0.61.2 orders
+    #: hypergraph edge columns through a set, and we match it (within one process).
+    same_in_any_process: bool = True
 
 
 EB = {"source": "s", "destination": "d"}
@@ -357,11 +360,13 @@ CASES = [
         lambda m: m.hypergraph(EDGES[["s", "t"]], ["s", "t"], verbose=False)["graph"],
         {"bindings": {"node": "nodeID", "node_title": "nodeTitle"}},
         {"bindings": {"source": "attribID", "destination": "EventID"}},
+        same_in_any_process=False,
     ),
     Case(
         "hypergraph_direct_method",
         lambda m: m.bind().hypergraph(EDGES[["s", "t"]], entity_types=["s", "t"], direct=True, verbose=False),
         {"bindings": {"node": "nodeID", "node_title": "nodeTitle"}},
         {"bindings": {"source": "src", "destination": "dst"}},
+        same_in_any_process=False,
     ),
 ]
