@@ -5,7 +5,11 @@ distinct strings, port: 1,000 distinct integers; fixed seed). Each measurement i
 a fresh subprocess, so the peak RSS of one library never hides in the other's; runs
 alternate ours/theirs in pairs, and the report gives medians and the ratios of medians::
 
-    python -m benchmarks.hypergraph [--events 1000000] [--pairs 5]
+    python -m benchmarks.hypergraph [--events 1000000] [--pairs 5] [--api core|module]
+
+``--api module`` measures the legacy ``graphistry_fp.hypergraph(...)`` instead of
+``core.hypergraph``: the same tables plus the graph bound (its tables converted to Arrow), as
+pygraphistry's module function also returns its graph.
 
 Each child first runs the same call on 1,000 events (lazy imports of pandas/pyarrow code
 paths, for both libraries), then measures one call on the full table ("first call": time
@@ -43,14 +47,20 @@ def events(n: int) -> pd.DataFrame:
     )
 
 
-def _child(which: str, n: int) -> dict[str, Any]:
+def _child(which: str, n: int, api: str = "core") -> dict[str, Any]:
     import logging
 
     from benchmarks._measure import peak_extra_rss
 
     logging.disable(logging.WARNING)
     df = events(n)
-    if which == "ours":
+    if which == "ours" and api == "module":
+        import graphistry_fp
+
+        def run() -> int:
+            return len(graphistry_fp.hypergraph(df, verbose=False)["edges"])
+
+    elif which == "ours":
         from graphistry_fp.core.hypergraph import hypergraph
 
         def run() -> int:
@@ -81,9 +91,10 @@ def _child(which: str, n: int) -> dict[str, Any]:
     }
 
 
-def _measure(which: str, n: int) -> dict[str, Any]:
+def _measure(which: str, n: int, api: str = "core") -> dict[str, Any]:
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.hypergraph", "--child", which, "--events", str(n)],
+        [sys.executable, "-m", "benchmarks.hypergraph", "--child", which, "--events", str(n),
+         "--api", api],
         capture_output=True,
         text=True,
         check=True,
@@ -97,16 +108,17 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--pairs", type=int, default=5)
+    parser.add_argument("--api", choices=["core", "module"], default="core")
     parser.add_argument("--child", choices=["ours", "theirs"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps(_child(args.child, args.events)))
+        print(json.dumps(_child(args.child, args.events, args.api)))
         return
     runs: dict[str, list[dict[str, Any]]] = {"ours": [], "theirs": []}
     for i in range(args.pairs):
         order = ("ours", "theirs") if i % 2 == 0 else ("theirs", "ours")
         for which in order:
-            r = _measure(which, args.events)
+            r = _measure(which, args.events, args.api)
             runs[which].append(r)
             print(
                 f"{which:6s} first call {r['seconds']:.3f} s, again {r['warm']:.3f} s, "
@@ -114,7 +126,8 @@ def main(argv: list[str] | None = None) -> None:
             )
     keys = ("seconds", "warm", "peak")
     med = {w: {k: statistics.median(r[k] for r in rs) for k in keys} for w, rs in runs.items()}
-    print(f"hypergraph, {args.events:,} events x 3 entity types, {args.pairs} alternating pairs (medians):")
+    print(f"hypergraph ({args.api}), {args.events:,} events x 3 entity types, "
+          f"{args.pairs} alternating pairs (medians):")
     for w in ("ours", "theirs"):
         m = med[w]
         print(
