@@ -47,6 +47,15 @@ NODES_PLAIN = NODES.drop(columns=["name"])
 UNTITLED = "<untitled>"
 
 
+def _networkx() -> Any:
+    import networkx as nx
+
+    G = nx.DiGraph()
+    G.add_nodes_from([(1, {"label": "one"}), (2, {"label": "two"}), (3, {})])
+    G.add_edges_from([(1, 2, {"w": 1.0}), (2, 1, {})])
+    return G
+
+
 def _e(m: Any) -> Any:
     return m.edges(EDGES, "s", "d")
 
@@ -354,6 +363,12 @@ CASES = [
         lambda m: _e(m).materialize_nodes(),
         {"bindings": {"node": "id", "node_title": "id"}},
         {"bindings": EB},
+    ),
+    Case(
+        "from_networkx_with_bindings",
+        lambda m: m.bind(source="a", destination="b").from_networkx(_networkx()),
+        {"bindings": {"node": "n", "node_title": "label"}},
+        {"bindings": {"source": "a", "destination": "b"}},
     ),
     Case(
         "hypergraph_graph",
