@@ -39,6 +39,7 @@ def _str_or_none(value: object, what: str) -> str | None:
 
 
 _new_object = object.__new__
+_MEMO = "_memo"
 
 
 @attrs.frozen(kw_only=True, repr=False, slots=False)
@@ -88,8 +89,9 @@ class Plottable(Encoders, LegacyMethods, GraphMethods, Introspection):
         new: Plottable = _new_object(Plottable)
         state = new.__dict__
         state.update(self.__dict__)
-        state.pop("_memo", None)  # introspection's cache belongs to ``self`` only
         state.update(changes)
+        if _MEMO in state:  # introspection's cache belongs to ``self`` only
+            del state[_MEMO]
         state["root"] = RootCell(None, self.root)
         return new
 
