@@ -176,6 +176,19 @@ def test_plot_networkx_needs_bindings() -> None:
         graphistry.bind().plot(nx.Graph([(1, 2)]))
 
 
+def test_from_igraph_refuses_what_it_does_not_implement() -> None:
+    """from_igraph on a plottable that already has tables, or with attribute subsets, raises
+    PlanError naming the option, rather than merging differently from pygraphistry."""
+    igraph = pytest.importorskip("igraph")
+    ig = igraph.Graph([(0, 1)])
+    with pytest.raises(graphistry.PlanError, match="merging into existing tables"):
+        graphistry.edges(EDGES, "s", "d").from_igraph(ig)
+    with pytest.raises(graphistry.PlanError, match="node_attributes"):
+        graphistry.from_igraph(ig, node_attributes=["name"])
+    g = graphistry.from_igraph(ig)
+    assert (2, 1) == (len(g._nodes), len(g._edges))
+
+
 def test_pipe_passes_arguments() -> None:
     """``pipe(f, *args, **kwargs)`` is ``f(g, *args, **kwargs)``."""
     g = graphistry.edges(EDGES, "s", "d")
