@@ -154,3 +154,14 @@ def test_version_is_a_string() -> None:
     """``__version__`` is the package version string."""
     assert isinstance(graphistry.__version__, str)
     assert graphistry.__version__.count(".") >= 2
+
+
+def test_server_is_the_package_and_pygraphistrys_accessor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``graphistry.server`` stays the local server's package (``graphistry.server.LocalServer``)
+    and is also callable as pygraphistry's ``graphistry.server()`` accessor."""
+    import graphistry_fp.server
+
+    monkeypatch.delenv("GRAPHISTRY_HOSTNAME", raising=False)
+    assert graphistry.server is graphistry_fp.server
+    assert hasattr(graphistry.server, "LocalServer")
+    assert "hub.graphistry.com" == graphistry.server()
