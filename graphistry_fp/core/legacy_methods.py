@@ -4,8 +4,7 @@
 ``graph_methods.py``).
 
 Names, signatures and defaults are pygraphistry 0.61.2's. Each chaining method is still one
-``_next`` step.
-``plot``/``upload`` resolve their client at call time by the root rules (DESIGN.md 4); the
+``_next`` step. ``plot``/``upload`` resolve their client at call time by the root rules (DESIGN.md 4); the
 only thing they add to :meth:`plan` is the legacy session's default sharing
 (``graphistry.privacy(...)``), and only for plottables that resolve to the global root and
 set no privacy of their own.
