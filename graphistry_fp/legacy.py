@@ -21,13 +21,12 @@ from typing import Any
 from .core.roots import explicit_roots_exist
 from .errors import ConfigError, MixedModeWarning
 from .interpreters.base import Client
-from .interpreters.config import make_config
+from .interpreters.config import OPTION_NAMES, make_config
 from .interpreters.credentials import client_for
 from .interpreters.roots import client_root, session_defaults, set_session_defaults
 
 #: what ``register()`` accepts without credentials: connection settings, carried over.
-_SETTINGS = ("server", "protocol", "client_protocol_hostname", "certificate_validation",
-             "timeout", "max_retries")  # fmt: skip
+_SETTINGS = ("server", "protocol", *OPTION_NAMES)
 
 
 def register(

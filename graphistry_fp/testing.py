@@ -18,12 +18,14 @@ so these fixtures are available in any test suite without imports:
     ========  ============  ====================  =====================================
 
     Every user also belongs to a personal org named after them. Point a client at
-    ``graphistry_server.server`` with protocol ``"http"``.
+    ``graphistry_server.server`` with protocol ``"http"``. Its failed-login throttle is
+    off (tests try wrong passwords on purpose, quickly); turn it on with
+    ``set_login_throttle()``.
 
 ``graphistry_server_clean``
     The same server, with faults, latency and the request log cleared before and after the
-    test, and ``token_ttl``, ``max_body_bytes``, ``sso_state_ttl_s`` and
-    ``sso_auto_approve`` restored: use it in tests that turn those knobs or read
+    test, and ``token_ttl``, ``max_body_bytes``, ``sso_state_ttl_s``,
+    ``sso_auto_approve`` and the login throttle (off) restored: use it in tests that turn those knobs or read
     ``request_log()``.
 
 ``graphistry_dry_run``
@@ -115,6 +117,7 @@ def _reset(server: LocalServer) -> None:
     server.max_body_bytes = _MAX_BODY_BYTES
     server.sso_state_ttl_s = _SSO_STATE_TTL_S
     server.sso_auto_approve = None
+    server.set_login_throttle(enabled=False)
 
 
 @pytest.fixture(scope="session")
@@ -125,6 +128,7 @@ def graphistry_server() -> Iterator[LocalServer]:
     with LocalServer(
         users=list(TEST_USERS), personal_keys=list(TEST_PERSONAL_KEYS), token_ttl=_TOKEN_TTL
     ) as server:
+        server.set_login_throttle(enabled=False)
         yield server
 
 

@@ -53,7 +53,10 @@ def srv(graphistry_server_clean: LocalServer) -> LocalServer:
 @pytest.fixture
 def wire_tokens(monkeypatch: pytest.MonkeyPatch) -> Iterator[set[str]]:
     """Every JWT seen in a request (headers, body) or a reply body during the test."""
+    import io
+
     import requests
+    import urllib3
 
     from tests.support.server import JWT_RE
 
@@ -66,7 +69,14 @@ def wire_tokens(monkeypatch: pytest.MonkeyPatch) -> Iterator[set[str]]:
         if isinstance(body, bytes | str):
             seen.update(JWT_RE.findall(body.decode("latin-1") if isinstance(body, bytes) else body))
         response = original(self, prepared, **kw)
-        seen.update(JWT_RE.findall(response.text))
+        # The transport streams replies (stream=True) and reads ``raw`` itself: read the
+        # body here and hand the transport an equal, unread ``raw``.
+        data = response.raw.read(decode_content=False)
+        response.raw = urllib3.HTTPResponse(
+            body=io.BytesIO(data), headers=response.raw.headers, status=response.status_code,
+            preload_content=False, decode_content=False,
+        )  # fmt: skip
+        seen.update(JWT_RE.findall(data.decode("latin-1")))
         return response
 
     monkeypatch.setattr(requests.Session, "send", spy)

@@ -33,27 +33,28 @@ class GraphTables:
         return {"source": self.source, "destination": self.destination, "node": self.node}
 
 
-def _missing(module: str, extra: str) -> PlanError:
-    return PlanError(
+def _missing(module: str, error: ImportError) -> PlanError:
+    missing = PlanError(
         f"this conversion needs the optional {module} package: "
-        f"pip install 'graphistry_fp[{extra}]'"
+        f"pip install 'graphistry_fp[{module}]'"
     )
+    missing.__cause__ = error
+    return missing
 
 
 def _networkx() -> Any:
-    # plain imports, not importlib: core uses no importlib (DESIGN.md 2, import contracts)
     try:
         import networkx
-    except ImportError as e:
-        raise _missing("networkx", "networkx") from e
+    except ImportError as error:
+        raise _missing("networkx", error) from error
     return networkx
 
 
 def _igraph() -> Any:
     try:
         import igraph
-    except ImportError as e:
-        raise _missing("igraph", "igraph") from e
+    except ImportError as error:
+        raise _missing("igraph", error) from error
     return igraph
 
 

@@ -9,6 +9,10 @@ Theory of operation. ``core`` compiles a plottable into a pure ``PlotPlan``; an 
 *flows* (``auth_flows.py``, ``sso_flows.py``, ``http.py``) built on the wire records of
 ``wire.py``; the flow runner (``wire.run_flow``) sends their requests through one
 ``Transport`` (``transport.py``), and ``replies.py`` turns replies into typed errors.
+What a client accepts from a server is decided in ``limits.py`` (reply size cap, overall
+request deadline, token shape; no I/O, shared by any transport); ``replies.scrub_error``
+removes the client's credentials from every error it raises; ``watchdog.py`` and
+``watched.py`` enforce the deadline on ``requests``' blocking sockets.
 ``grants.py`` parses login replies and token claims; ``credentials.py`` turns credentials
 (arguments or ``GRAPHISTRY_*`` variables) into a client; ``notebook.py`` shows things.
 

@@ -19,6 +19,7 @@ from urllib.parse import quote
 from graphistry_fp.errors import AuthenticationError, PermissionDeniedError
 
 from .grants import Grant, parse_grant
+from .limits import check_token
 from .replies import error_for, expect_json, server_message
 from .wire import Flow, Request, Response
 
@@ -69,7 +70,8 @@ def refresh(token: str) -> Flow[str | None]:
     """``POST /api/v2/auth/token/refresh`` (PROTOCOL.md 2.3).
 
     Returns the new token, or None when the server refuses (any 4xx other than 429, or a
-    reply without a token): the caller then logs in afresh when it can.
+    reply without a token): the caller then logs in afresh when it can. A token that is
+    not a plausible JWT is a :class:`~graphistry_fp.errors.ProtocolError`.
     """
     request = Request(
         "POST", "/api/v2/auth/token/refresh", json={"token": token}, what="token refresh"
@@ -80,7 +82,7 @@ def refresh(token: str) -> Flow[str | None]:
     obj = response.json_object() if response.ok else None
     new = obj.get("token") if obj is not None else None
     if isinstance(new, str) and new.strip():
-        return new.strip()
+        return check_token(new.strip(), request.what, response.status)
     return None
 
 
@@ -88,7 +90,8 @@ def switch_org(token: str, org_name: str) -> Flow[str]:
     """``POST /api/v2/o/<org>/switch/`` with form ``slug=<org>`` (PROTOCOL.md 2.5).
 
     Returns the token to use from now on: the reply's ``token`` when it carries one (a
-    token whose org claim is the new org), else ``token`` unchanged.
+    token whose org claim is the new org), else ``token`` unchanged; a reply token that is
+    not a plausible JWT is a :class:`~graphistry_fp.errors.ProtocolError`.
     """
     request = Request(
         "POST",
@@ -107,7 +110,9 @@ def switch_org(token: str, org_name: str) -> Flow[str]:
             f"{request.what}: {server_message(response)}", status=response.status
         )
     new = obj.get("token")
-    return new.strip() if isinstance(new, str) and new.strip() else token
+    if isinstance(new, str) and new.strip():
+        return check_token(new.strip(), request.what, response.status)
+    return token
 
 
 def renew(

@@ -22,6 +22,7 @@ from .base import Client
 from .config import Config, make_config
 from .grants import Grant
 from .http import annotate, run_plan
+from .replies import scrub_error
 from .tokens import TokenCache
 from .transport import Transport, warn_insecure_once
 from .wire import Flow, run_flow
@@ -30,10 +31,21 @@ from .wire import Flow, run_flow
 UPLOAD_WORKERS = 16
 
 
-def _required(value: object, what: str, *, blank_ok: bool = False) -> str:
-    """``value`` if it is a non-empty string (and not only spaces, unless ``blank_ok``)."""
+def _required(
+    value: object, what: str, *, blank_ok: bool = False, header: bool = False
+) -> str:
+    """``value`` if it is a non-empty string (and not only spaces, unless ``blank_ok``).
+
+    ``header``: the value travels in an HTTP header, so no control character (CR/LF) may
+    be in it (the value is never echoed: it is a secret).
+    """
     if not isinstance(value, str) or not value or (not blank_ok and not value.strip()):
         raise ConfigError(f"{what} must be a non-empty string")
+    if header and any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
+        raise ConfigError(
+            f"{what} contains a control character (a line break?); it is sent in an HTTP "
+            "header, which cannot carry one"
+        )
     return value
 
 
@@ -57,7 +69,10 @@ class _HttpClient(Client):
         options: dict[str, Any],
         login: LoginFlow | None,
         token: str | None = None,
+        secrets: tuple[str, ...] = (),
     ) -> None:
+        # Every credential this client holds, scrubbed from every error it raises.
+        self._credentials = secrets + ((token,) if token is not None else ())
         self._config: Config = make_config(server, protocol, options)
         if not self._config.certificate_validation:
             warn_insecure_once()
@@ -81,7 +96,19 @@ class _HttpClient(Client):
                 prompt=self._prompt,
             )
         except GraphistryError as error:
-            raise annotate(error, self.server, self._tokens.org_name, None) from None
+            annotate(error, self.server, self._tokens.org_name, None)
+            raise self._scrubbed(error) from None
+
+    def _scrubbed(self, error: GraphistryError) -> GraphistryError:
+        """``error`` without any credential this client holds (the one place: issue 17).
+
+        Every error a client raises passes here: those of its flows (logins, refreshes,
+        switches, single sign-on) through :meth:`_run_flow`, those of runs through
+        :meth:`run`. A server may echo a password or key in its messages.
+        """
+        state = self._tokens.peek()
+        held = self._credentials + ((state.token,) if state is not None else ())
+        return scrub_error(error, held)
 
     def _sleep(self, seconds: float) -> None:
         """Perform a flow's ``Sleep`` step (only interactive logins ask for one)."""
@@ -148,13 +175,16 @@ class _HttpClient(Client):
 
         Uses one (server, org, token) snapshot taken when the run starts.
         """
-        return run_plan(
-            plan,
-            config=self._config,
-            transport=self._transport,
-            tokens=self._tokens,
-            executor=self._executor_factory,
-        )
+        try:
+            return run_plan(
+                plan,
+                config=self._config,
+                transport=self._transport,
+                tokens=self._tokens,
+                executor=self._executor_factory,
+            )
+        except GraphistryError as error:
+            raise self._scrubbed(error) from None
 
     def close(self) -> None:
         """Close the connection pool and the upload workers."""
@@ -189,7 +219,10 @@ class ClientUserPass(_HttpClient):
         org_name: the org to log in to and create datasets under; None adopts the org the
             login reply names.
         **options: ``client_protocol_hostname``, ``certificate_validation=True``,
-            ``timeout=(10, 120)`` (a number or a (connect, read) pair), ``max_retries=2``.
+            ``timeout=(10, 120)`` (a number or a (connect, read) pair), ``max_retries=2``,
+            ``max_reply_bytes=4 MiB`` (a bigger reply is a ProtocolError),
+            ``request_deadline=300`` (seconds per request in all, retries included, plus
+            one second per 100 KB of upload body; past it, TransportError).
 
     Raises:
         ConfigError: invalid options (a scheme in ``server``, a negative timeout, an
@@ -218,7 +251,8 @@ class ClientUserPass(_HttpClient):
             return password_login(self._username, secret, org)
 
         super().__init__(
-            server=server, protocol=protocol, org_name=org_name, options=options, login=login
+            server=server, protocol=protocol, org_name=org_name, options=options, login=login,
+            secrets=(secret,),
         )
 
     @property
@@ -252,14 +286,17 @@ class ClientAPIKey(_HttpClient):
         org_name: str | None = None,
         **options: Any,
     ) -> None:
-        key_id = _required(personal_key_id, "personal_key_id")
-        secret = _required(personal_key_secret, "personal_key_secret", blank_ok=True)
+        key_id = _required(personal_key_id, "personal_key_id", header=True)
+        secret = _required(
+            personal_key_secret, "personal_key_secret", blank_ok=True, header=True
+        )
 
         def login(org: str | None) -> Flow[Grant]:
             return personal_key_login(key_id, secret, org)
 
         super().__init__(
-            server=server, protocol=protocol, org_name=org_name, options=options, login=login
+            server=server, protocol=protocol, org_name=org_name, options=options, login=login,
+            secrets=(secret, key_id, f"{key_id}:{secret}"),
         )
 
 
@@ -294,6 +331,6 @@ class ClientJWT(_HttpClient):
             org_name=org_name,
             options=options,
             login=None,
-            token=_required(token, "token").strip(),
+            token=_required(token, "token", header=True).strip(),
         )
 

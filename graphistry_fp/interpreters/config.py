@@ -15,13 +15,24 @@ import attrs
 
 from graphistry_fp.errors import ConfigError
 
+from .limits import DEFAULT_MAX_REPLY_BYTES, DEFAULT_REQUEST_DEADLINE
+
 DEFAULT_SERVER = "hub.graphistry.com"
 DEFAULT_PROTOCOL = "https"
 DEFAULT_TIMEOUT = (10.0, 120.0)
 DEFAULT_MAX_RETRIES = 2
 
 #: The option names every HTTP client accepts as keyword arguments.
-OPTION_NAMES = ("certificate_validation", "client_protocol_hostname", "max_retries", "timeout")
+OPTION_NAMES = (
+    "certificate_validation",
+    "client_protocol_hostname",
+    "max_reply_bytes",
+    "max_retries",
+    "request_deadline",
+    "timeout",
+)
+#: The smallest ``max_reply_bytes`` accepted: a login reply must fit.
+MIN_REPLY_BYTES = 16 * 1024
 
 
 @attrs.frozen
@@ -36,6 +47,10 @@ class Config:
         certificate_validation: verify TLS certificates.
         timeout: (connect, read) seconds, both positive.
         max_retries: extra attempts for requests that are safe to repeat.
+        max_reply_bytes: the largest reply body accepted (decoded), else ProtocolError.
+        request_deadline: the longest one request may take in all, retries included
+            (seconds; a request with a body gets one more second per 100 KB of it),
+            else TransportError.
     """
 
     server: str
@@ -44,6 +59,8 @@ class Config:
     certificate_validation: bool = True
     timeout: tuple[float, float] = DEFAULT_TIMEOUT
     max_retries: int = DEFAULT_MAX_RETRIES
+    max_reply_bytes: int = DEFAULT_MAX_REPLY_BYTES
+    request_deadline: float = DEFAULT_REQUEST_DEADLINE
 
     @property
     def base_url(self) -> str:
@@ -133,6 +150,14 @@ def _max_retries(value: object) -> int:
     return value
 
 
+def _max_reply_bytes(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < MIN_REPLY_BYTES:
+        raise ConfigError(
+            f"max_reply_bytes must be an integer >= {MIN_REPLY_BYTES} (bytes), got {value!r}"
+        )
+    return value
+
+
 def _cph(value: object) -> str | None:
     if value is None:
         return None
@@ -165,7 +190,8 @@ def make_config(
     Raises:
         ConfigError: a scheme, credentials (``user:pw@``) or a bad port inside ``server``,
             a bad protocol, a timeout that is not positive, a negative ``max_retries``, a
-            ``client_protocol_hostname`` without a scheme, or an option name no client knows.
+            ``client_protocol_hostname`` without a scheme, a ``max_reply_bytes`` under 16 KB,
+            a ``request_deadline`` that is not positive, or an option name no client knows.
     """
     unknown = sorted(set(options) - set(OPTION_NAMES))
     if unknown:
@@ -185,4 +211,8 @@ def make_config(
         ),
         timeout=_timeout(options.get("timeout", DEFAULT_TIMEOUT)),
         max_retries=_max_retries(options.get("max_retries", DEFAULT_MAX_RETRIES)),
+        max_reply_bytes=_max_reply_bytes(options.get("max_reply_bytes", DEFAULT_MAX_REPLY_BYTES)),
+        request_deadline=_seconds(
+            options.get("request_deadline", DEFAULT_REQUEST_DEADLINE), "request_deadline"
+        ),
     )

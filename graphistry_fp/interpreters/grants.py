@@ -24,6 +24,8 @@ import jwt
 
 from graphistry_fp.errors import AuthenticationError, PermissionDeniedError, ProtocolError
 
+from .limits import check_token
+
 
 @attrs.frozen
 class Grant:
@@ -81,7 +83,8 @@ def parse_grant(
         sso: apply the single sign-on org rule (see the module docstring).
 
     Raises:
-        ProtocolError: no usable token, or ``active_organization`` is not an object.
+        ProtocolError: no usable token (none, or not a plausible JWT:
+            ``limits.check_token``), or ``active_organization`` is not an object.
         PermissionDeniedError: the user is not a member of the org (or, outside SSO, the
             reply names another org).
         AuthenticationError: (SSO) the reply or the token is for another org.
@@ -89,7 +92,7 @@ def parse_grant(
     token = data.get("token")
     if not isinstance(token, str) or not token.strip():
         raise ProtocolError(f"{what}: the reply has no token", status=status)
-    token = token.strip()
+    token = check_token(token.strip(), what, status)
     active = data.get("active_organization")
     slug: str | None = None
     if isinstance(active, Mapping):

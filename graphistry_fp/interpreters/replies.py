@@ -6,13 +6,24 @@ DESIGN.md section 6, :func:`expect_json` insists on a JSON object (a proxy's HTM
 :class:`~graphistry_fp.errors.ProtocolError`, not a crash), :func:`server_message` gives
 the server's own words, short, and :func:`scrub` removes anything that looks like a JWT
 from text that may reach a message or a log line.
+
+Secrets. A hostile (or careless) server may echo what it was sent: the password, the
+personal key, a token. The flows build messages from the server's words without knowing
+the client's secrets, so the client scrubs each error once, on its way out
+(:func:`scrub_error`, called by the HTTP clients for every error they raise), of every
+credential it holds: password, personal-key id and secret, the tokens it holds, in the
+forms they travel (as is, JSON-escaped, URL-encoded). Secrets shorter than
+:data:`MIN_SCRUBBED_CHARS` are not replaced: replacing two letters everywhere in a message
+would spell them out by where the placeholders fall in its fixed text.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 from graphistry_fp.errors import (
     AuthenticationError,
@@ -27,11 +38,46 @@ from .wire import Request, Response
 
 _JWT_LIKE = re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]*")
 _SPACES = re.compile(r"\s+")
+#: Secrets shorter than this are not scrubbed (see the module docstring).
+MIN_SCRUBBED_CHARS = 4
+_PLACEHOLDER = "<secret>"
 
 
-def scrub(text: str) -> str:
-    """Remove anything that looks like a JWT from ``text`` (server messages may echo one)."""
+def scrub(text: str, secrets: Iterable[str] = ()) -> str:
+    """Remove anything that looks like a JWT, and each of ``secrets``, from ``text``."""
+    for secret in _forms(secrets):
+        text = text.replace(secret, _PLACEHOLDER)
     return _JWT_LIKE.sub("<token>", text)
+
+
+def _forms(secrets: Iterable[str]) -> list[str]:
+    """Each secret as it may come back: as is, JSON-escaped, URL-encoded; longest first."""
+    forms: set[str] = set()
+    for secret in secrets:
+        if len(secret) >= MIN_SCRUBBED_CHARS:
+            forms.update(
+                (secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1],
+                 quote(secret, safe=""), quote_plus(secret, safe=""))
+            )  # fmt: skip
+    return sorted(forms, key=len, reverse=True)
+
+
+def scrub_error(error: GraphistryError, secrets: Iterable[str]) -> GraphistryError:
+    """``error`` with ``secrets`` (and JWT-like text) removed from its message and fields.
+
+    The one place a client's credentials meet its errors: the HTTP clients pass every
+    error they raise through it. Returns the same object, changed in place.
+    """
+    forms = list(secrets)
+    message = scrub(error.message, forms)
+    if message != error.message or error.args != (message,):
+        error.message = message
+        error.args = (message,)
+    for field in ("server", "org_name", "dataset_id"):
+        value = getattr(error, field)
+        if isinstance(value, str):
+            setattr(error, field, scrub(value, forms))
+    return error
 
 
 def server_message(response: Response) -> str:

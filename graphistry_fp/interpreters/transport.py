@@ -12,6 +12,13 @@ flows' business (``replies.error_for``). Here:
   ``Retry-After``; a request that is not (creating a dataset) is sent exactly once;
 * redirects are not followed (a redirect is reported as a ``ProtocolError`` that names it:
   usually ``protocol="http"`` against an https-only server);
+* limits (``limits.py``): a reply body is streamed through a ``ReplyReader`` that stops
+  past ``max_reply_bytes`` (``ProtocolError``), and one request, retries included, ends at
+  its overall deadline (``TransportError``): the watchdog shuts the socket of a request
+  that outlives it, which wakes a read blocked on a server trickling bytes;
+* no raw ``requests`` error escapes: a body cut short or a dropped connection is a
+  ``TransportError`` (retried where safe), a header ``requests`` refuses to send is a
+  ``ProtocolError`` (its value is never shown);
 * logging: ``graphistry_fp.http`` at DEBUG logs method, path, status, attempt and timing,
   never a header or a body.
 """
@@ -29,12 +36,14 @@ from typing import Any
 
 import requests
 import urllib3
-from requests.adapters import HTTPAdapter
 
-from graphistry_fp.errors import TransportError
+from graphistry_fp.errors import GraphistryError, ProtocolError, TransportError
 
 from .config import Config
+from .limits import ACCEPT_ENCODING, ReplyReader, deadline_seconds
 from .replies import scrub
+from .watchdog import WATCHDOG
+from .watched import IO_ERRORS, Adapter, Deadline, Watch, kind, watching
 from .wire import RETRY_STATUSES, Request, Response
 
 log = logging.getLogger("graphistry_fp.http")
@@ -66,6 +75,9 @@ def warn_insecure_once() -> None:
     warnings.filterwarnings("ignore", category=urllib3.exceptions.InsecureRequestWarning)
 
 
+#: Raw bytes read per step of a reply body.
+READ_STEP = 64 * 1024
+
 def _no_auth(request: requests.PreparedRequest) -> requests.PreparedRequest:
     # A session-level auth hook stops requests from applying ~/.netrc credentials, which
     # would replace our Authorization header.
@@ -87,7 +99,7 @@ def _freeze_environment(session: requests.Session, base_url: str) -> None:
     session.trust_env = False
 
 
-def _reason(error: Exception) -> str:
+def _reason(error: BaseException) -> str:
     errno = re.search(r"\[Errno -?\d+\][^'\")]*", str(error))
     return scrub(errno.group(0).strip() if errno else type(error).__name__)
 
@@ -128,13 +140,15 @@ class Transport:
         # connection instead of opening throwaway ones (which urllib3 would discard with a
         # "Connection pool is full" warning). A connection always returns to the pool:
         # every reply body is read in full before send() returns.
-        adapter = HTTPAdapter(
+        adapter = Adapter(
             pool_connections=4, pool_maxsize=POOL_MAXSIZE, max_retries=0, pool_block=True
         )
         session.mount("http://", adapter)
         session.mount("https://", adapter)
         session.verify = config.certificate_validation
         session.auth = _no_auth
+        # Decoded here, bounded (limits.ReplyReader): only what it decodes is asked for.
+        session.headers["Accept-Encoding"] = ACCEPT_ENCODING
         _freeze_environment(session, config.base_url)
         self._session = session
 
@@ -143,8 +157,8 @@ class Transport:
         self._session.close()
 
     def _attempt(
-        self, request: Request, bearer: str | None, timeout: tuple[float, float]
-    ) -> requests.Response:
+        self, request: Request, bearer: str | None, timeout: tuple[float, float], watch: Watch
+    ) -> Response:
         headers = dict(request.headers)
         if bearer is not None:
             headers["Authorization"] = f"Bearer {bearer}"
@@ -156,13 +170,61 @@ class Transport:
         elif request.body is not None:
             # A fresh zero-copy view of the Arrow buffer per attempt; no Content-Type.
             kwargs["data"] = memoryview(request.body).cast("B")
-        return self._session.request(
-            request.method,
-            self._config.base_url + request.path,
-            headers=headers,
-            timeout=timeout,
-            allow_redirects=False,
-            **kwargs,
+        watching(watch)
+        try:
+            raw = self._session.request(
+                request.method,
+                self._config.base_url + request.path,
+                headers=headers,
+                timeout=timeout,
+                allow_redirects=False,
+                stream=True,
+                **kwargs,
+            )
+        finally:
+            watching(None)
+        try:
+            return self._read(raw, request, watch)
+        except BaseException:
+            raw.close()  # not returned to the pool half-read; frees its pool slot
+            raise
+
+    def _read(self, raw: requests.Response, request: Request, watch: Watch) -> Response:
+        """The reply, its body read through the size cap (ProtocolError past it)."""
+        headers = {k.lower(): v for k, v in raw.headers.items()}
+        reader = ReplyReader(
+            self._config.max_reply_bytes, request.what or request.method, raw.status_code, headers
+        )
+        while True:
+            chunk = raw.raw.read(READ_STEP, decode_content=False)
+            if not chunk:
+                break
+            reader.feed(chunk)
+        if watch.expired:  # a read ended by the watchdog can look like a short body
+            raise ConnectionError("deadline")
+        return Response(status=raw.status_code, headers=headers, content=reader.finish())
+
+    def _failure(
+        self, request: Request, error: BaseException, attempts: int, deadline: float
+    ) -> GraphistryError:
+        """The typed error for an attempt that raised ``error`` (never its raw text)."""
+        what = request.what or request.method
+        where = f"{request.method} {self._config.base_url}{request.path}"
+        if isinstance(error, requests.exceptions.InvalidHeader):
+            return ProtocolError(
+                f"{what}: a header of {where} has characters HTTP does not allow (a control "
+                "character or a line break in a token or key); nothing was sent"
+            )
+        how = kind(error)
+        if how == "deadline":
+            return TransportError(
+                f"{what}: {where} did not complete within its deadline of {deadline:g} s "
+                "(request_deadline, retries included); the server is too slow or trickling "
+                "its reply"
+            )
+        return TransportError(
+            f"{what}: {how} for {where} after {attempts} attempt(s); "
+            f"is the server up and reachable? ({_reason(error)})"
         )
 
     def send(
@@ -176,10 +238,14 @@ class Transport:
 
         ``timeout`` (connect, read) replaces the configured one for this request; else the
         configured one applies, capped by ``request.timeout`` when set (the SSO poll loop
-        caps it by the time left before its deadline).
+        caps it by the time left before its deadline). The whole call, retries and backoff
+        included, ends at the request's overall deadline (``limits.deadline_seconds``).
 
         Raises:
-            TransportError: no connection, or a timeout, after the retries.
+            TransportError: no connection, a timeout, a body cut short, after the
+                retries; or the overall deadline passed.
+            ProtocolError: the reply is larger than ``max_reply_bytes``, or its encoding
+                is invalid; a header could not be sent.
         """
         if bearer is None:
             bearer = request.bearer
@@ -187,40 +253,55 @@ class Transport:
             timeout = self._config.timeout
             if request.timeout is not None:
                 timeout = (min(timeout[0], request.timeout), min(timeout[1], request.timeout))
+        size = memoryview(request.body).nbytes if request.body is not None else 0
+        deadline = deadline_seconds(self._config.request_deadline, size, request.timeout)
+        ends = time.monotonic() + deadline
         attempts = 1 + (self._config.max_retries if request.idempotent else 0)
         for attempt in range(attempts):
             started = time.monotonic()
-            last = attempt == attempts - 1
+            left = ends - started
+            watch = Watch()
+            if left <= 0:
+                raise self._failure(request, Deadline(), attempt, deadline)
+            alarm = WATCHDOG.arm(left, watch.expire)
+            failure: BaseException | None = None
             try:
-                raw = self._attempt(request, bearer, timeout)
-            except (requests.ConnectionError, requests.Timeout) as error:
+                response = self._attempt(
+                    request, bearer, (min(timeout[0], left), min(timeout[1], left)), watch
+                )
+            except ProtocolError:
+                raise
+            except (*IO_ERRORS, TransportError) as error:
+                failure = Deadline() if watch.expired else error
+            finally:
+                alarm.cancel()
+            if failure is not None:
+                # Out of the except block: the typed error carries no raw one as its
+                # context (a raw error's text may quote a header).
                 elapsed = (time.monotonic() - started) * 1000
-                kind = "timed out" if isinstance(error, requests.Timeout) else "connection failed"
                 log.debug(
                     "%s %s -> %s after %.1f ms (attempt %d/%d)",
-                    request.method, request.path, kind, elapsed, attempt + 1, attempts,
+                    request.method, request.path, kind(failure), elapsed, attempt + 1, attempts,
                 )
-                if last:
-                    raise TransportError(
-                        f"{request.what or request.method}: {kind} for {request.method} "
-                        f"{self._config.base_url}{request.path} after {attempts} attempt(s); "
-                        f"is the server up and reachable? ({_reason(error)})"
-                    ) from None
-                self._sleep(backoff_delay(attempt))
+                delay = backoff_delay(attempt)
+                if (
+                    attempt == attempts - 1
+                    or isinstance(failure, (Deadline, requests.exceptions.InvalidHeader))
+                    or time.monotonic() + delay >= ends
+                ):
+                    raise self._failure(request, failure, attempt + 1, deadline)
+                self._sleep(delay)
                 continue
-            response = Response(
-                status=raw.status_code,
-                headers={k.lower(): v for k, v in raw.headers.items()},
-                content=raw.content,
-            )
             log.debug(
                 "%s %s -> %d in %.1f ms (attempt %d/%d)",
                 request.method, request.path, response.status,
                 (time.monotonic() - started) * 1000, attempt + 1, attempts,
             )
-            if last or response.status not in RETRY_STATUSES:
+            if attempt == attempts - 1 or response.status not in RETRY_STATUSES:
                 return response
             delay = backoff_delay(attempt, parse_retry_after(response.headers.get("retry-after")))
+            if time.monotonic() + delay >= ends:
+                return response
             log.debug("retrying %s %s in %.2f s", request.method, request.path, delay)
             self._sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover

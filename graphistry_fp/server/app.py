@@ -8,7 +8,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from . import routes_auth, routes_datasets, routes_files, routes_sso, viewer
+from . import routes_auth, routes_datasets, routes_files, routes_sso, viewer, viewer_access
 from .context import ServerContext
 from .control import ControlMiddleware
 from .errors import EXCEPTION_HANDLERS
@@ -28,6 +28,7 @@ def build_app(ctx: ServerContext) -> ASGIApp:
             *routes_files.ROUTES,
             *routes_sso.ROUTES,
             *viewer.ROUTES,
+            *viewer_access.ROUTES,
         ],
         exception_handlers=EXCEPTION_HANDLERS,
     )

@@ -16,6 +16,7 @@ from types import FrameType
 
 from .control import DEFAULT_MAX_BODY_BYTES
 from .local import LocalServer
+from .protocol import DEFAULT_HEADER_TIMEOUT_S
 
 
 def build_parser(prog: str) -> argparse.ArgumentParser:
@@ -70,6 +71,22 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
         metavar="MB",
         help="request body limit; larger bodies get 413 (default: %(default)s)",
     )
+    parser.add_argument(
+        "--header-timeout",
+        type=float,
+        default=DEFAULT_HEADER_TIMEOUT_S,
+        metavar="SECONDS",
+        help="close connections that do not finish a request's headers in time "
+        "(default: %(default)s)",
+    )
+    parser.add_argument(
+        "--max-connections",
+        type=int,
+        default=None,
+        metavar="N",
+        help="open connections past which the oldest idle one is closed "
+        "(default: under the file-descriptor limit, at most 1000)",
+    )
     return parser  # fmt: skip
 
 
@@ -92,6 +109,9 @@ def main(argv: Sequence[str], prog: str = "python -m graphistry_fp serve") -> in
         print(f"error: {exc}", file=sys.stderr)
         return 2
     server.max_body_bytes = int(args.max_body_mb * 2**20)
+    server.header_timeout_s = args.header_timeout
+    if args.max_connections is not None:
+        server.max_connections = args.max_connections
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:

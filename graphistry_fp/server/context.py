@@ -9,7 +9,8 @@ from starlette.requests import Request
 
 from .control import Controls
 from .store import Store
-from .tokens import TokenIssuer
+from .throttle import LoginThrottle
+from .tokens import API, TokenIssuer
 
 DEFAULT_SSO_STATE_TTL_S = 600.0
 
@@ -24,6 +25,22 @@ class ServerContext:
     data_dir: Path
     sso_state_ttl_s: float = DEFAULT_SSO_STATE_TTL_S
     sso_auto_approve: str | None = None
+    #: ``http://host:port`` as configured (not as a request's Host header says): the base
+    #: of the URLs the server hands out (SSO ``auth_url``). None until the port is bound.
+    public_url: str | None = None
+    throttle: LoginThrottle = attrs.field(factory=LoginThrottle)
+
+    def issue_token(
+        self, username: str, org: str, *, orig_iat: int | None = None, purpose: str = API
+    ) -> str:
+        """A token for ``username`` carrying their current token version."""
+        return self.issuer.issue(
+            username,
+            org,
+            orig_iat=orig_iat,
+            version=self.store.token_version(username) or 0,
+            purpose=purpose,
+        )
 
     def table_path(self, dataset_id: str, kind: str) -> Path:
         """Where the ``kind`` ("edges"/"nodes") Arrow file of a dataset lives."""

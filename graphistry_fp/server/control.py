@@ -11,16 +11,23 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+from collections import deque
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .errors import BodyTooLarge, too_large_response
+from .errors import BodyTooLarge, BodyTooSlow, too_large_response
 from .records import RequestRecord
 
 DEFAULT_MAX_BODY_BYTES = 512 * 1024 * 1024
+#: A request body may pause this long at most, and past this long must average at least
+#: DEFAULT_MIN_BODY_RATE bytes per second (else 408).
+DEFAULT_BODY_TIMEOUT_S = 30.0
+DEFAULT_MIN_BODY_RATE = 1024.0
+#: Requests the log keeps; older entries are dropped (a long-running server stays small).
+DEFAULT_LOG_LIMIT = 10_000
 
 
 @attrs.define(kw_only=True)
@@ -59,8 +66,10 @@ class Controls:
 
     latency_ms: float = 0.0
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    body_timeout_s: float = DEFAULT_BODY_TIMEOUT_S
+    min_body_rate: float = DEFAULT_MIN_BODY_RATE
     _faults: list[Fault] = attrs.field(factory=list)
-    _log: list[RequestRecord] = attrs.field(factory=list)
+    _log: deque[RequestRecord] = attrs.field(factory=lambda: deque(maxlen=DEFAULT_LOG_LIMIT))
     _lock: threading.Lock = attrs.field(factory=threading.Lock)
 
     def add_fault(self, fault: Fault) -> None:
@@ -88,6 +97,18 @@ class Controls:
         """Append to the request log."""
         with self._lock:
             self._log.append(entry)
+
+    @property
+    def log_limit(self) -> int:
+        """How many entries the request log keeps."""
+        return self._log.maxlen or 0
+
+    def set_log_limit(self, limit: int) -> None:
+        """Keep at most ``limit`` (>= 1) log entries, the newest."""
+        if limit < 1:
+            raise ValueError("the request log keeps at least one entry")
+        with self._lock:
+            self._log = deque(self._log, maxlen=limit)
 
     def request_log(self) -> list[RequestRecord]:
         """A copy of the request log."""
@@ -174,7 +195,7 @@ class ControlMiddleware:
         if declared is not None and declared.isdigit() and int(declared) > limit:
             await too_large_response(limit)(scope, receive, logged)
             return
-        await self.app(scope, _limited(receive, limit), logged)
+        await self.app(scope, _limited(receive, limit, controls), logged)
 
     @staticmethod
     async def _reply(send: Send, fault: Fault) -> None:
@@ -185,18 +206,60 @@ class ControlMiddleware:
         await send({"type": "http.response.body", "body": fault.body})
 
 
-def _limited(receive: Receive, limit: int) -> Receive:
+async def _within(receive: Receive, timeout: float, error: Exception) -> Message:
+    """``await receive()``, raising ``error`` if it takes over ``timeout`` seconds.
+
+    A timer that cancels this task, as ``asyncio.timeout`` does (3.11+), instead of
+    ``asyncio.wait_for``, which would start a task per body chunk.
+    """
+    task = asyncio.current_task()
+    assert task is not None
+    expired = False
+
+    def expire() -> None:
+        nonlocal expired
+        expired = True
+        task.cancel()
+
+    handle = asyncio.get_running_loop().call_later(timeout, expire)
+    try:
+        return await receive()
+    except asyncio.CancelledError:
+        if not expired:
+            raise
+        uncancel = getattr(task, "uncancel", None)
+        if uncancel is not None:
+            uncancel()
+        raise error from None
+    finally:
+        handle.cancel()
+
+
+def _limited(receive: Receive, limit: int, controls: Controls) -> Receive:
     """``receive`` that raises :class:`BodyTooLarge` once the body passes ``limit`` bytes
-    (chunked bodies carry no Content-Length to check up front)."""
+    (chunked bodies carry no Content-Length to check up front), and :class:`BodyTooSlow`
+    when the body stalls for ``body_timeout_s`` or, past that much time, averages under
+    ``min_body_rate`` bytes per second (a trickle must not hold a connection forever)."""
     seen = 0
+    started: float | None = None
+    complete = False
+    timeout, min_rate = controls.body_timeout_s, controls.min_body_rate
 
     async def limited() -> Message:
-        nonlocal seen
-        message = await receive()
+        nonlocal seen, started, complete
+        if complete:  # the body is in: what is left is waiting for a disconnect
+            return await receive()
+        loop = asyncio.get_running_loop()
+        started = loop.time() if started is None else started
+        message = await _within(receive, timeout, BodyTooSlow(timeout, min_rate))
         if message["type"] == "http.request":
             seen += len(message.get("body", b""))
             if seen > limit:
                 raise BodyTooLarge(limit)
+            complete = not message.get("more_body", False)
+            elapsed = loop.time() - started
+            if not complete and elapsed > timeout and seen < min_rate * elapsed:
+                raise BodyTooSlow(timeout, min_rate)
         return message
 
     return limited

@@ -18,13 +18,24 @@ from starlette.responses import JSONResponse, Response
 _log = logging.getLogger(__name__)
 
 
-class ApiError(Exception):
-    """An error reply: ``status`` and the JSON ``body`` to send."""
+#: Headers of every HTML page holding a password form: no other site may frame it (a
+#: framed login form can be overlaid and clicked through: clickjacking).
+NO_FRAMING = {
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "frame-ancestors 'none'",
+}
 
-    def __init__(self, status: int, body: dict[str, Any]) -> None:
+
+class ApiError(Exception):
+    """An error reply: ``status``, the JSON ``body`` to send and extra ``headers``."""
+
+    def __init__(
+        self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(f"{status}: {body}")
         self.status = status
         self.body = body
+        self.headers = dict(headers or {})
 
 
 def detail(status: int, message: str, **extra: Any) -> ApiError:
@@ -40,6 +51,15 @@ class BodyTooLarge(Exception):
         self.limit = limit
 
 
+class BodyTooSlow(Exception):
+    """The request body stalled, or trickled in under the minimum rate."""
+
+    def __init__(self, timeout_s: float, min_rate: float) -> None:
+        super().__init__(
+            f"request body stalled for {timeout_s:g} s or arrived under {min_rate:g} bytes/s"
+        )
+
+
 def too_large_response(limit: int) -> JSONResponse:
     """The 413 reply, shared by the Content-Length check and the streaming check."""
     return JSONResponse(
@@ -51,7 +71,7 @@ def too_large_response(limit: int) -> JSONResponse:
 
 async def _api_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiError)
-    return JSONResponse(exc.body, status_code=exc.status)
+    return JSONResponse(exc.body, status_code=exc.status, headers=exc.headers)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -64,6 +84,15 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 async def _too_large(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, BodyTooLarge)
     return too_large_response(exc.limit)
+
+
+async def _too_slow(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, BodyTooSlow)
+    return JSONResponse(
+        {"detail": f"Request timeout: the {exc}.", "success": False},
+        status_code=408,
+        headers={"connection": "close"},
+    )
 
 
 async def _client_gone(request: Request, exc: Exception) -> Response:
@@ -82,6 +111,7 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     ApiError: _api_error,
     HTTPException: _http_error,
     BodyTooLarge: _too_large,
+    BodyTooSlow: _too_slow,
     ClientDisconnect: _client_gone,
     Exception: _server_error,
 }

@@ -18,7 +18,10 @@ import uvicorn
 from .app import build_app
 from .context import ServerContext
 from .control import Controls, Fault, encode_body
+from .data_dir import prepare_data_dir
 from .errors import ApiError
+from .limits import LimitKnobs
+from .protocol import accept_batch, guarded_protocol
 from .records import DatasetRecord, RequestRecord
 from .routes_sso import approve
 from .specs import parse_key, parse_user
@@ -28,7 +31,7 @@ from .tokens import TokenIssuer
 _START_TIMEOUT_S = 15.0
 
 
-class LocalServer:
+class LocalServer(LimitKnobs):
     """A Graphistry-compatible server on a background thread (DESIGN.md section 7).
 
     Args:
@@ -38,9 +41,12 @@ class LocalServer:
         personal_keys: ``"NAME:KEY_ID:SECRET"`` strings, as ``--personal-key``.
         token_ttl: lifetime of issued JWTs, in seconds (settable later: ``token_ttl``).
         latency_ms: delay added to every request (settable later: ``set_latency``).
-        data_dir: where the database and Arrow files live. None: a temporary directory,
-            deleted on :meth:`stop`; a path: kept, and reused (users, datasets, and the
-            token secret, so tokens survive a restart).
+        data_dir: where the database and Arrow files live (made 0700, its files 0600).
+            None: a temporary directory, deleted on :meth:`stop`; a path: kept, and reused
+            (datasets, and the token secret, so tokens survive a restart). ``users`` and
+            ``personal_keys`` are the truth at every start: a stored user, key or org
+            membership not given is disabled, and a changed password revokes that
+            user's earlier tokens.
         host: the interface to bind; loopback unless you mean to expose it.
         port: the port; 0 picks a free one (read it back from :attr:`port`).
 
@@ -65,6 +71,7 @@ class LocalServer:
         self._users = [parse_user(spec) for spec in users]
         self._keys = [parse_key(spec) for spec in personal_keys]
         self._controls = Controls(latency_ms=float(latency_ms))
+        self._protocol = guarded_protocol()
         self._token_ttl = int(token_ttl)
         self._data_dir_arg = None if data_dir is None else Path(data_dir)
         self.host = host
@@ -99,12 +106,13 @@ class LocalServer:
         return self
 
     def _open(self, data_dir: Path) -> ServerContext:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        prepare_data_dir(data_dir)
         store = Store(data_dir / "server.sqlite3")
-        for user in self._users:
-            store.put_user(user)
-        for key in self._keys:
-            store.put_key(key)
+        try:
+            store.sync(self._users, self._keys)
+        except BaseException:
+            store.close()
+            raise
         issuer = TokenIssuer(secret=store.jwt_secret(), ttl_s=self._token_ttl)
         return ServerContext(store=store, issuer=issuer, controls=self._controls, data_dir=data_dir)
 
@@ -116,6 +124,7 @@ class LocalServer:
         # pieces waits for the client's delayed ACK, about 40 ms per request on loopback.
         self._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._port = int(self._socket.getsockname()[1])
+        self._ctx.public_url = self._public_url()
         config = uvicorn.Config(
             build_app(self._ctx),
             log_config=None,  # never reconfigure the host process's logging
@@ -123,6 +132,8 @@ class LocalServer:
             access_log=False,
             lifespan="off",
             timeout_graceful_shutdown=2,
+            http=self._protocol,  # header deadline and connection cap (protocol.py)
+            backlog=accept_batch(self._protocol.max_connections),
         )
         self._uvicorn = uvicorn.Server(config)
         self._thread = threading.Thread(
@@ -137,6 +148,12 @@ class LocalServer:
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("the local server failed to start (see the log above)")
             time.sleep(0.01)
+
+    def _public_url(self) -> str:
+        """Where clients reach this server: its URL, or for a wildcard bind this host."""
+        if self.host in ("0.0.0.0", "::", ""):
+            return f"http://{socket.gethostname()}:{self.port}"
+        return self.url
 
     def stop(self) -> None:
         """Stop serving, close the database, delete a temporary data dir. Idempotent."""
@@ -221,15 +238,6 @@ class LocalServer:
         self._token_ttl = int(seconds)
         if self._ctx is not None:
             self._ctx.issuer.ttl_s = int(seconds)
-
-    @property
-    def max_body_bytes(self) -> int:
-        """The request-body limit; larger bodies get 413 (settable at runtime)."""
-        return self._controls.max_body_bytes
-
-    @max_body_bytes.setter
-    def max_body_bytes(self, limit: int) -> None:
-        self._controls.max_body_bytes = int(limit)
 
     @property
     def sso_state_ttl_s(self) -> float:

@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from .auth import bearer_claims, note_user
+from .auth import bearer_claims, live_claims, note_user
 from .bodies import json_body, string_field
 from .context import ServerContext, context
 from .errors import ApiError, detail
@@ -45,7 +45,7 @@ def _login_reply(
         org = store.default_org(username)
     store.set_active_org(username, org)
     note_user(request, username)
-    token = ctx.issuer.issue(username, org)
+    token = ctx.issue_token(username, org)
     return JSONResponse({"token": token, "active_organization": active_organization(org)})
 
 
@@ -54,7 +54,9 @@ async def password_login(request: Request) -> JSONResponse:
     ctx = context(request)
     body = await json_body(request)
     username, password = string_field(body, "username"), string_field(body, "password")
+    ctx.throttle.check(request, username)
     if not await run_in_threadpool(ctx.store.check_password, username, password):
+        ctx.throttle.failed(request, username)
         raise ApiError(
             401,
             {
@@ -72,8 +74,11 @@ async def personal_key_login(request: Request) -> JSONResponse:
     key_id, _, secret = credentials.strip().partition(":")
     if scheme.lower() != "personalkey" or not key_id or not secret:
         raise detail(401, "Personal key credentials were not provided.")
+    who = f"key:{key_id}"
+    ctx.throttle.check(request, who)
     username = await run_in_threadpool(ctx.store.check_key, key_id, secret)
     if username is None:
+        ctx.throttle.failed(request, who)
         raise detail(401, "Invalid personal key.")
     body = await json_body(request)
     return _login_reply(ctx, request, username, string_field(body, "org_name") or None)
@@ -85,12 +90,9 @@ def _body_claims(ctx: ServerContext, body: dict[str, Any]) -> Claims:
     if not token:
         raise ApiError(400, {"token": ["This field is required."]})
     try:
-        claims = ctx.issuer.verify(token)
+        return live_claims(ctx, token)
     except TokenError as exc:
         raise ApiError(401, {"non_field_errors": [exc.message]}) from exc
-    if not ctx.store.user_exists(claims.username):
-        raise ApiError(401, {"non_field_errors": ["User not found."]})
-    return claims
 
 
 async def verify(request: Request) -> JSONResponse:
@@ -115,7 +117,7 @@ async def refresh(request: Request) -> JSONResponse:
     org = ctx.store.active_org(claims.username) or claims.org
     if not ctx.store.is_member(claims.username, org):
         org = claims.org
-    token = ctx.issuer.issue(claims.username, org, orig_iat=claims.orig_iat)
+    token = ctx.issue_token(claims.username, org, orig_iat=claims.orig_iat)
     return JSONResponse({"token": token, "active_organization": active_organization(org)})
 
 
@@ -136,7 +138,7 @@ async def switch_org(request: Request) -> JSONResponse:
     if not ctx.store.is_member(claims.username, slug):
         raise _switch_failed(403, f"Not authorized to organization '{slug}'")
     ctx.store.set_active_org(claims.username, slug)
-    token = ctx.issuer.issue(claims.username, slug, orig_iat=claims.orig_iat)
+    token = ctx.issue_token(claims.username, slug, orig_iat=claims.orig_iat)
     return JSONResponse(
         {
             "status": "OK",

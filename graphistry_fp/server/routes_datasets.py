@@ -26,6 +26,7 @@ from .bodies import json_body, object_field, string_field
 from .context import ServerContext, context
 from .errors import ApiError, detail
 from .records import DatasetRecord, FileRecord
+from .sharing import may_read
 from .tables import receive_arrow
 from .tokens import Claims
 
@@ -91,11 +92,12 @@ def _attach_files(ctx: ServerContext, dataset_id: str, files: list[tuple[str, Fi
     rewrite, a file, so the dataset keeps the bytes it was created with)."""
     for kind, record in files:
         dest = ctx.table_path(dataset_id, kind)
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         try:
             os.link(ctx.file_path(record.file_id), dest)
         except OSError:
             shutil.copyfile(ctx.file_path(record.file_id), dest)
+            os.chmod(dest, 0o600)
         ctx.store.set_table(dataset_id, kind, record.rows or 0, record.owner)
 
 
@@ -194,12 +196,6 @@ def dataset_json(record: DatasetRecord) -> dict[str, Any]:
     }
 
 
-def _may_read(ctx: ServerContext, claims: Claims, record: DatasetRecord) -> bool:
-    if record.owner == claims.username or record.privacy == "public":
-        return True
-    return record.privacy != "private" and ctx.store.is_member(claims.username, record.org)
-
-
 async def get_dataset(request: Request) -> JSONResponse:
     """``GET /api/v2/upload/datasets/<id>``: the dataset's record."""
     ctx = context(request)
@@ -207,7 +203,7 @@ async def get_dataset(request: Request) -> JSONResponse:
     record = ctx.store.dataset(str(request.path_params["dataset_id"]))
     if record is None:
         raise ApiError(404, {"success": False, "detail": "No such dataset."})
-    if not _may_read(ctx, claims, record):
+    if not may_read(ctx.store, claims.username, record):
         raise ApiError(403, {"success": False, "detail": "You may not read this dataset."})
     return JSONResponse({"success": True, "data": dataset_json(record)})
 

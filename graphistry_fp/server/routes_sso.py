@@ -37,8 +37,9 @@ from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
 
 from .auth import note_user
+from .bodies import form_body
 from .context import ServerContext, context
-from .errors import ApiError, detail
+from .errors import NO_FRAMING, ApiError, detail
 from .routes_auth import active_organization
 
 
@@ -57,7 +58,10 @@ async def start(request: Request) -> JSONResponse:
     )
     if ctx.sso_auto_approve is not None:
         approve(ctx, state, ctx.sso_auto_approve)
-    auth_url = f"{str(request.base_url).rstrip('/')}/sso/authorize/{state}"
+    # From the configured address, never from the Host header: a request naming another
+    # host must not make the server send users to that host with their password.
+    base = ctx.public_url or str(request.base_url).rstrip("/")
+    auth_url = f"{base}/sso/authorize/{state}"
     return JSONResponse({"status": "OK", "data": {"state": state, "auth_url": auth_url}})
 
 
@@ -65,8 +69,8 @@ def approve(ctx: ServerContext, state: str, username: str) -> str:
     """Approve a pending ``state`` for ``username``; returns the org it approves into.
 
     Raises:
-        ApiError: 404 unknown or 410 expired state, 403 when the flow named an org the user
-            does not belong to.
+        ApiError: 404 unknown or 410 expired state, 409 already approved (a state is
+            approved once), 403 when the flow named an org the user does not belong to.
     """
     found = ctx.store.sso_state(state)
     if found is None:
@@ -77,7 +81,8 @@ def approve(ctx: ServerContext, state: str, username: str) -> str:
     if org is not None and not ctx.store.is_member(username, org):
         raise detail(403, f"User {username!r} is not a member of organization {org!r}.")
     approved_org = org or ctx.store.default_org(username)
-    ctx.store.approve_sso_state(state, username, approved_org)
+    if not ctx.store.approve_sso_state(state, username, approved_org):
+        raise detail(409, "This SSO state was already approved: start the login again.")
     return approved_org
 
 
@@ -103,23 +108,29 @@ async def login_page(request: Request) -> HTMLResponse:
     if ctx.store.sso_state(state) is None:
         raise detail(404, "Unknown SSO state.")
     note = "Approve the login of your Graphistry client."
-    return HTMLResponse(_PAGE.format(note=html.escape(note), state=html.escape(state)))
+    page = _PAGE.format(note=html.escape(note), state=html.escape(state))
+    return HTMLResponse(page, headers=NO_FRAMING)
 
 
 async def login_submit(request: Request) -> HTMLResponse:
     """``POST /sso/authorize/<state>``: check the credentials, approve the state."""
     ctx = context(request)
     state = str(request.path_params["state"])
-    form = await request.form()
-    username, password = str(form.get("username", "")), str(form.get("password", ""))
-    if str(form.get("state", state)) != state:
+    form = await form_body(request)
+    username, password = form.get("username", ""), form.get("password", "")
+    if form.get("state", state) != state:
         raise detail(400, "The form's state does not match the page.")
+    ctx.throttle.check(request, username)
     if not await run_in_threadpool(ctx.store.check_password, username, password):
+        ctx.throttle.failed(request, username)
         raise detail(401, "Unable to log in with provided credentials.")
     note_user(request, username)
     org = approve(ctx, state, username)
     text = f"Signed in as {username} ({org}). You can close this window."
-    return HTMLResponse(f"<!doctype html><html><body><p>{html.escape(text)}</p></body></html>")
+    return HTMLResponse(
+        f"<!doctype html><html><body><p>{html.escape(text)}</p></body></html>",
+        headers=NO_FRAMING,
+    )
 
 
 async def poll(request: Request) -> JSONResponse:
@@ -137,7 +148,7 @@ async def poll(request: Request) -> JSONResponse:
     username, org = redeemed
     note_user(request, username)
     ctx.store.set_active_org(username, org)
-    token = ctx.issuer.issue(username, org)
+    token = ctx.issue_token(username, org)
     return JSONResponse(
         {"status": "OK", "data": {"token": token, "active_organization": active_organization(org)}}
     )

@@ -14,8 +14,14 @@ from .context import ServerContext
 
 
 def _move(source: Path, dest: Path) -> None:
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    """Publish ``source`` (already fsynced) as ``dest``, and make the rename durable."""
+    dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.replace(source, dest)
+    directory = os.open(dest.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
 
 
 async def receive_arrow(
@@ -40,5 +46,5 @@ async def receive_arrow(
         else:
             tmp.unlink(missing_ok=True)
         raise
-    _move(tmp, dest)
+    await run_in_threadpool(_move, tmp, dest)
     return shape

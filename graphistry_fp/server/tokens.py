@@ -1,7 +1,10 @@
 """HS256 JWTs: what the server signs, and the checks it makes when one comes back.
 
-Claims: ``username``, ``org`` (the active org), ``iat``, ``exp`` and ``orig_iat`` (the time
-of the login that started the chain of refreshes). There is no leeway: a token is dead the
+Claims: ``username``, ``org`` (the active org), ``iat``, ``exp``, ``orig_iat`` (the time
+of the login that started the chain of refreshes), ``tv`` (the user's token version when
+it was issued: a password change or a revocation bumps it, killing older tokens) and
+``pur`` (``"viewer"`` for a viewer session cookie, absent for API tokens: neither kind is
+accepted in place of the other). There is no leeway: a token is dead the
 second its ``exp`` passes. A refresh needs a live token, and the chain of refreshes ends
 ``refresh_window_s`` after the original login, as Graphistry's (~24 h) does, so a stolen
 token cannot be kept alive forever.
@@ -16,6 +19,8 @@ import jwt
 
 _ALGORITHM = "HS256"
 DEFAULT_REFRESH_WINDOW_S = 24 * 3600
+#: Token purposes: API bearer tokens, and viewer session cookies.
+API, VIEWER = "api", "viewer"
 
 
 class TokenError(Exception):
@@ -36,6 +41,8 @@ class Claims:
     iat: int
     exp: int
     orig_iat: int
+    version: int = 0
+    purpose: str = API
 
 
 @attrs.define(kw_only=True)
@@ -46,16 +53,28 @@ class TokenIssuer:
     ttl_s: int = 3600
     refresh_window_s: int = DEFAULT_REFRESH_WINDOW_S
 
-    def issue(self, username: str, org: str, *, orig_iat: int | None = None) -> str:
-        """A fresh token for ``username`` in ``org``; ``orig_iat`` carries a refresh chain."""
+    def issue(
+        self,
+        username: str,
+        org: str,
+        *,
+        orig_iat: int | None = None,
+        version: int = 0,
+        purpose: str = API,
+    ) -> str:
+        """A fresh token for ``username`` in ``org``; ``orig_iat`` carries a refresh chain,
+        ``version`` is the user's token version, ``purpose`` API or VIEWER."""
         now = int(time.time())
-        payload = {
+        payload: dict[str, object] = {
             "username": username,
             "org": org,
             "iat": now,
             "exp": now + self.ttl_s,
             "orig_iat": now if orig_iat is None else orig_iat,
+            "tv": version,
         }
+        if purpose != API:
+            payload["pur"] = purpose
         return jwt.encode(payload, self.secret, algorithm=_ALGORITHM)
 
     def verify(self, token: str) -> Claims:
@@ -83,6 +102,8 @@ class TokenIssuer:
                 iat=int(payload["iat"]),
                 exp=int(payload["exp"]),
                 orig_iat=int(payload.get("orig_iat", payload["iat"])),
+                version=int(payload.get("tv", 0)),
+                purpose=str(payload.get("pur", API)),
             )
         except (TypeError, ValueError) as exc:
             raise TokenError("Error decoding token.") from exc

@@ -3,7 +3,8 @@
 The page is self-contained (no CDN, no network): ``static/viewer.js`` fetches
 ``/graph/data/<id>.json`` and draws the graph on a canvas with a force-directed layout,
 applying the dataset's bindings and encodings. Like a Graphistry viewer link, the page and
-its data are readable without a token (the server binds loopback by default).
+its data are readable without a token when the dataset is public or was never shared;
+private and organization datasets need a viewer session (see :mod:`.viewer_access`).
 
 Routes:
     ``GET /graph/graph.html?dataset=ID``: the page (404 for an unknown dataset).
@@ -25,9 +26,12 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Route
 
+from .colours import safe_metadata
 from .context import ServerContext, context
 from .errors import detail
+from .ipc_layout import LayoutError, check_uncompressed
 from .records import DatasetRecord
+from .viewer_access import login_page, may_view
 
 #: Rows sent per table; beyond this the payload says ``truncated`` (the viewer stays fluid).
 MAX_EDGES = 30_000
@@ -61,11 +65,14 @@ def _record(request: Request, dataset_id: str) -> tuple[ServerContext, DatasetRe
 
 
 async def graph_page(request: Request) -> HTMLResponse:
-    """``GET /graph/graph.html?dataset=ID``: the viewer page."""
+    """``GET /graph/graph.html?dataset=ID``: the viewer page, or the viewer's login form
+    (401) for a dataset shared as private or organization and no allowed session."""
     dataset_id = request.query_params.get("dataset", "")
     if not dataset_id:
         raise detail(400, "Missing the 'dataset' query parameter.")
-    _, record = _record(request, dataset_id)
+    ctx, record = _record(request, dataset_id)
+    if not may_view(ctx, request, record):
+        return login_page(dataset_id, "Sign in as a user it is shared with to see it.")
     page = _PAGE.format(title=html.escape(record.name), dataset_id=html.escape(dataset_id))
     return HTMLResponse(page)
 
@@ -92,9 +99,10 @@ def _json_column(column: pa.ChunkedArray) -> list[Any]:
         return [None if v is None else str(v) for v in column.to_pylist()]
 
 
-def _table_json(table: pa.Table, limit: int) -> dict[str, Any]:
-    """``{"count", "total", "truncated", "columns": {name: [values]}}`` of a table."""
-    total = table.num_rows
+def _table_json(table: pa.Table, limit: int, total: int | None = None) -> dict[str, Any]:
+    """``{"count", "total", "truncated", "columns": {name: [values]}}`` of a table
+    (``total``: the rows of the whole table when ``table`` is already its head)."""
+    total = table.num_rows if total is None else total
     head = table.slice(0, limit)
     return {
         "count": head.num_rows,
@@ -104,11 +112,29 @@ def _table_json(table: pa.Table, limit: int) -> dict[str, Any]:
     }
 
 
-def _read(path: Path) -> pa.Table | None:
+def _read_head(path: Path, limit: int) -> tuple[pa.Table, int] | None:
+    """The first ``limit`` rows of the Arrow file at ``path``, and its total row count.
+
+    Batches are read from a memory map (zero-copy, uncompressed files only: see
+    :mod:`.ipc_layout`) until ``limit`` rows are in hand, so a large table costs what the
+    viewer shows, not its size. None when the file does not exist.
+    """
     if not path.exists():
         return None
+    try:
+        check_uncompressed(path)
+    except LayoutError as exc:
+        raise detail(409, f"This dataset's table cannot be shown: {exc}.") from exc
     with pa.memory_map(str(path)) as source:
-        return pa.ipc.open_file(source).read_all()
+        reader = pa.ipc.open_file(source)
+        batches, rows, total = [], 0, 0
+        for index in range(reader.num_record_batches):
+            batch = reader.get_batch(index)
+            total += batch.num_rows
+            if rows < limit:
+                batches.append(batch.slice(0, limit - rows))
+                rows += batches[-1].num_rows
+        return pa.Table.from_batches(batches, schema=reader.schema), total
 
 
 def _derived_nodes(edges: pa.Table | None, source: str, destination: str) -> pa.Table:
@@ -134,15 +160,17 @@ def dataset_payload(ctx: ServerContext, record: DatasetRecord) -> dict[str, Any]
     edge_bindings = record.edge_encodings.get("bindings") or {}
     source = str(edge_bindings.get("source", ""))
     destination = str(edge_bindings.get("destination", ""))
-    edges = _read(ctx.table_path(record.dataset_id, "edges"))
-    nodes = _read(ctx.table_path(record.dataset_id, "nodes"))
+    edges_read = _read_head(ctx.table_path(record.dataset_id, "edges"), MAX_EDGES)
+    nodes_read = _read_head(ctx.table_path(record.dataset_id, "nodes"), MAX_NODES)
+    edges, edges_total = edges_read or (pa.table({}), 0)
     node_encodings = dict(record.node_encodings)
-    derived = nodes is None
-    if nodes is None:
+    derived = nodes_read is None
+    if nodes_read is None:
         # From the edges that will be sent, so every derived node has an edge on the page.
-        shown = None if edges is None else edges.slice(0, MAX_EDGES)
-        nodes = _derived_nodes(shown, source, destination)
+        derived_nodes = _derived_nodes(None if edges_read is None else edges, source, destination)
+        nodes_read = derived_nodes, derived_nodes.num_rows
         node_encodings["bindings"] = {**(node_encodings.get("bindings") or {}), "node": "id"}
+    nodes, nodes_total = nodes_read
     return {
         "dataset": {
             "dataset_id": record.dataset_id,
@@ -153,18 +181,21 @@ def dataset_payload(ctx: ServerContext, record: DatasetRecord) -> dict[str, Any]
             "edges_rows": record.edges_rows,
             "nodes_rows": record.nodes_rows,
         },
-        "metadata": record.metadata,
+        "metadata": safe_metadata(record.metadata),
         "node_encodings": node_encodings,
         "edge_encodings": record.edge_encodings,
         "nodes_derived": derived,
-        "edges": _table_json(edges if edges is not None else pa.table({}), MAX_EDGES),
-        "nodes": _table_json(nodes, MAX_NODES),
+        "edges": _table_json(edges, MAX_EDGES, edges_total),
+        "nodes": _table_json(nodes, MAX_NODES, nodes_total),
     }
 
 
 def graph_data(request: Request) -> Response:
-    """``GET /graph/data/<id>.json`` (sync: starlette runs it off the event loop)."""
+    """``GET /graph/data/<id>.json`` (sync: starlette runs it off the event loop); 401
+    without a session allowed to see a private or organization dataset."""
     ctx, record = _record(request, str(request.path_params["dataset_id"]))
+    if not may_view(ctx, request, record):
+        raise detail(401, "This dataset is not public: sign in on its viewer page.")
     body = json.dumps(dataset_payload(ctx, record), separators=(",", ":"), allow_nan=False)
     return Response(body, media_type="application/json")
 

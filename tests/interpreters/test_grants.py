@@ -25,14 +25,14 @@ def test_claims_reads_org_exp_and_iat_without_verifying() -> None:
 
 def test_login_reply_adopts_the_slug_or_keeps_the_requested_org() -> None:
     """Without an org asked the slug is adopted; asked, the asked org is kept."""
-    reply = {"token": " T ", "active_organization": {"slug": "acme"}}
-    assert Grant("T", "acme") == parse_grant(reply, None, what="login", status=200)
-    assert Grant("T", "acme") == parse_grant(reply, "acme", what="login", status=200)
+    reply = {"token": " h.T.s ", "active_organization": {"slug": "acme"}}
+    assert Grant("h.T.s", "acme") == parse_grant(reply, None, what="login", status=200)
+    assert Grant("h.T.s", "acme") == parse_grant(reply, "acme", what="login", status=200)
 
 
 def test_login_reply_for_another_org_is_permission_denied() -> None:
     """A password login whose reply names another org is a PermissionDeniedError."""
-    reply = {"token": "T", "active_organization": {"slug": "other"}}
+    reply = {"token": "h.T.s", "active_organization": {"slug": "other"}}
     with pytest.raises(PermissionDeniedError, match="the server chose 'other'"):
         parse_grant(reply, "acme", what="login", status=200)
 

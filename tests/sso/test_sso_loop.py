@@ -17,7 +17,7 @@ from graphistry_fp.interpreters.sso_flows import await_approval, sso_login
 from graphistry_fp.interpreters.wire import Flow, Request, Response, run_flow
 
 PENDING = Response(200, content=json.dumps({"status": "PENDING"}).encode())
-GRANTED = Response(200, content=json.dumps({"status": "OK", "data": {"token": "T"}}).encode())
+GRANTED = Response(200, content=json.dumps({"status": "OK", "data": {"token": "h.T.s"}}).encode())
 
 
 class FakeRunner:
@@ -51,7 +51,7 @@ class FakeRunner:
 def test_polls_with_backoff_until_granted() -> None:
     """Pauses of 0.25 s then 0.5 s before each poll; the grant ends the loop."""
     runner = FakeRunner([PENDING, GRANTED])
-    assert Grant("T", None) == runner.run(await_approval("st", None, None))
+    assert Grant("h.T.s", None) == runner.run(await_approval("st", None, None))
     assert [("sleep", 0.25), ("poll", None), ("sleep", 0.5), ("poll", None)] == runner.log
 
 
@@ -71,7 +71,7 @@ def test_times_out_after_a_last_poll_just_before_the_deadline() -> None:
 def test_transport_errors_are_transient_until_the_deadline() -> None:
     """A TransportError thrown into the loop is remembered, polling goes on to the grant."""
     runner = FakeRunner([TransportError("reset"), GRANTED])
-    assert "T" == runner.run(await_approval("st", None, 10.0)).token
+    assert "h.T.s" == runner.run(await_approval("st", None, 10.0)).token
     with pytest.raises(SSOTimeoutError, match="the last poll failed: reset"):
         FakeRunner([TransportError("reset")] * 20).run(await_approval("st", None, 1.0))
 
@@ -94,7 +94,7 @@ def test_login_prompts_before_the_deadline_starts() -> None:
     )
     runner = FakeRunner([started, GRANTED])
     grant = runner.run(sso_login(None, None, "http://hub.example", 5.0))
-    assert "T" == grant.token
+    assert "h.T.s" == grant.token
     assert [
         "/api/v2/g/sso/oidc/login/", "prompt", "sleep", "poll"
     ] == [kind for kind, _ in runner.log]

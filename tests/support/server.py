@@ -16,7 +16,7 @@ from graphistry_fp.server import LocalServer
 #: A JWT as it appears on the wire or in text.
 JWT_RE = re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]+")
 
-_HTTP_TIMEOUT = 30
+TIMEOUT = 30  # seconds, for the raw HTTP helpers below
 
 
 def settled_log(srv: LocalServer) -> list[Any]:
@@ -99,13 +99,13 @@ def _headers(kw: dict[str, Any], token: str | None) -> dict[str, str]:
 def post(srv: LocalServer, path: str, token: str | None = None, **kw: Any) -> requests.Response:
     """POST to ``srv`` with an optional Bearer token."""
     headers = _headers(kw, token)
-    return requests.post(srv.url + path, headers=headers, timeout=_HTTP_TIMEOUT, **kw)
+    return requests.post(srv.url + path, headers=headers, timeout=TIMEOUT, **kw)
 
 
 def get(srv: LocalServer, path: str, token: str | None = None, **kw: Any) -> requests.Response:
     """GET from ``srv`` with an optional Bearer token."""
     headers = _headers(kw, token)
-    return requests.get(srv.url + path, headers=headers, timeout=_HTTP_TIMEOUT, **kw)
+    return requests.get(srv.url + path, headers=headers, timeout=TIMEOUT, **kw)
 
 
 def login(srv: LocalServer, username: str, password: str, org: str | None = None) -> str:

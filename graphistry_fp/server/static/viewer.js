@@ -51,6 +51,12 @@
   }
 
   // ---------------------------------------------------------------- colors ---
+  // Colours from the dataset reach CSS (background, legend swatches): only colour syntax
+  // passes (hex, rgb()/hsl() with numbers, a colour name), never url(...) or other CSS.
+  var COLOR_RE = /^(#[0-9a-f]{3,8}|(rgb|hsl)a?\([0-9\s.,%\/+-]+\)|[a-z]{1,30})$/i;
+  function safeColor(css, fallback) {
+    return typeof css === "string" && COLOR_RE.test(css.trim()) ? css.trim() : fallback;
+  }
   var colorCache = {};
   function toRGB(css) {
     // Any CSS color -> [r, g, b], through the canvas' own parser.
@@ -572,7 +578,7 @@
       var ul = document.createElement("ul");
       lg.items.forEach(function (it) {
         var li = document.createElement("li"), sw = document.createElement("span"), tx = document.createElement("span"), ct = document.createElement("span");
-        sw.className = "swatch"; sw.style.background = it.color; sw.textContent = it.icon || "";
+        sw.className = "swatch"; sw.style.background = safeColor(it.color, DEFAULT_NODE_COLOR); sw.textContent = it.icon || "";
         sw.style.color = isDark(it.color) ? "#fff" : "#10151c";
         tx.textContent = it.label; ct.className = "count"; ct.textContent = it.count;
         li.appendChild(sw); li.appendChild(tx); li.appendChild(ct); ul.appendChild(li);
@@ -595,7 +601,7 @@
     var model = buildModel(data);
     var positions = model.extra.length ? null : positionsOf(data);
     var layout = new Layout(model, positions);
-    var meta = data.metadata || {}, bg = (meta.bg && typeof meta.bg.color === "string" && meta.bg.color) || "#0f1419";
+    var meta = data.metadata || {}, bg = safeColor(meta.bg && meta.bg.color, "#0f1419");
     if (meta.bg && meta.bg.color) body.style.background = bg;
     var d = data.dataset;
     document.getElementById("title").textContent = d.name;
