@@ -26,7 +26,7 @@ import pandas as pd
 import pyarrow as pa
 import requests
 
-from . import chaining, scale, tenants, tokens, upload
+from . import chaining, fleet, scale, tenants, tokens, upload
 from ._measure import fmt_mib, fmt_s, install_counter
 from ._server import ServerProcess
 
@@ -129,6 +129,16 @@ def _table(r: dict[str, Any]) -> list[str]:
              f"{p['failed']}; {p['stored_ok']}/50", "", "0; 50/50",
              _met(o["failed"] == 0 and o["stored_ok"] == 50)),
         ]  # fmt: skip
+    f = r.get("fleet")
+    if f:
+        rows += [
+            ("6", "fleet: 16 processes x 8 tenants, 60 s tokens (`python -m benchmarks.fleet`)",
+             f"logins, {phase}", f"{f['store'][phase]['logins']} (store)",
+             f"{f['pygraphistry'][phase]['logins']}; ours without a store: "
+             f"{f['no store'][phase]['logins']}", "", "8",
+             _met(f["store"][phase]["logins"] == 8))
+            for phase in ("cold start", "after expiry")
+        ]  # fmt: skip
     points = r.get("scale")
     if points:
         for pt in points:
@@ -161,7 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog=COMMAND, description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions, no 10M point")
     parser.add_argument("--only", default="tenants,upload,chaining,tokens,scale",
-                        help="comma-separated scenarios (default: all five)")  # fmt: skip
+                        help="comma-separated scenarios (default: all five; add fleet "
+                             "for scenario 6)")  # fmt: skip
     parser.add_argument("--out", type=Path, default=RESULTS, help="where latest.md goes")
     args = parser.parse_args(argv)
     only = set(args.only.split(","))
@@ -207,6 +218,9 @@ def main(argv: list[str] | None = None) -> int:
         if "tokens" in only:
             _log("scenario 4: tokens")
             results["tokens"] = tokens.run(_log)
+        if "fleet" in only:  # opt-in (about 5 minutes): --only ...,fleet
+            _log("scenario 6: fleet")
+            results["fleet"] = fleet.run(16, 8, 60, list(fleet.VARIANTS))
     if "upload" not in only:
         results.pop("upload", None)
     elapsed = time.time() - started

@@ -16,6 +16,8 @@ from .effects import PlotPlan, PlotResult
 # Importing the interpreters package installs the global root and the renderer into core
 # (core never imports the layer above it); it loads no requests.
 from .interpreters import Client, ClientUnconfigured, DryRunClient, client_root
+from .interpreters.redis_store import RedisTokenStore
+from .interpreters.tokenstore import MemoryTokenStore, TokenStore
 
 _LEGACY_SESSION = ("api_token", "client_protocol_hostname", "hypergraph", "login", "org_name",
                    "privacy", "protocol", "refresh", "register", "server")  # fmt: skip
@@ -81,9 +83,12 @@ __all__ = [
     "Client",
     "ClientUnconfigured",
     "DryRunClient",
+    "MemoryTokenStore",
     "PlotPlan",
     "PlotResult",
     "Plottable",
+    "RedisTokenStore",
+    "TokenStore",
     "addStyle",
     "bind",
     "client",

@@ -91,3 +91,8 @@ class SSOTimeoutError(AuthenticationError):
 
 class MixedModeWarning(UserWarning):
     """The legacy ``register(**credentials)`` ran while explicit client roots exist."""
+
+
+class TokenStoreWarning(UserWarning):
+    """A client's token store failed (down, slow, garbage): the client logs in by itself and
+    tries the store again later. Issued once per process."""

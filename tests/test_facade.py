@@ -18,6 +18,8 @@ DESIGN_NAMES = {
     # clients
     "Client", "ClientUnconfigured", "ClientUserPass", "ClientAPIKey", "ClientJWT", "ClientSSO",
     "DryRunClient",
+    # sharing tokens across processes (DESIGN.md 3, issue 16)
+    "TokenStore", "RedisTokenStore", "MemoryTokenStore", "TokenStoreWarning",
     # module functions
     "register", "client_root", "client", "using",
     "edges", "nodes", "bind", "name", "description", "settings", "style", "addStyle", "privacy",

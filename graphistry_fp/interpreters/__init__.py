@@ -15,6 +15,10 @@ removes the client's credentials from every error it raises; ``watchdog.py`` and
 ``watched.py`` enforce the deadline on ``requests``' blocking sockets.
 ``grants.py`` parses login replies and token claims; ``credentials.py`` turns credentials
 (arguments or ``GRAPHISTRY_*`` variables) into a client; ``notebook.py`` shows things.
+A fleet of processes shares tokens through a ``TokenStore`` (``tokenstore.py``; Redis in
+``redis_store.py``): ``shared.py`` is the fleet-wide single flight over its lease lock,
+``sealing.py`` encrypts entries and names them, and ``shared_cache.py`` is the token cache
+of a client given ``token_store=``.
 
 This layer also owns the process-wide global root (``roots.py``) and what ``plot()``
 returns (``render.py``). Both are installed into ``core`` when this package is imported,

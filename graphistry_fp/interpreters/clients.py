@@ -24,6 +24,7 @@ from .grants import Grant
 from .http import annotate, run_plan
 from .replies import scrub_error
 from .tokens import TokenCache
+from .tokenstore import TokenStore, check_opt_in, check_store
 from .transport import Transport, warn_insecure_once
 from .wire import Flow, run_flow
 
@@ -70,20 +71,28 @@ class _HttpClient(Client):
         login: LoginFlow | None,
         token: str | None = None,
         secrets: tuple[str, ...] = (),
+        share: tuple[TokenStore, str, str] | None = None,
     ) -> None:
         # Every credential this client holds, scrubbed from every error it raises.
-        self._credentials = secrets + ((token,) if token is not None else ())
+        self._credentials = (
+            secrets + ((token,) if token is not None else ()) + ((share[2],) if share else ())
+        )
         self._config: Config = make_config(server, protocol, options)
         if not self._config.certificate_validation:
             warn_insecure_once()
         self._transport = Transport(self._config)
-        self._tokens = TokenCache(
-            login=login,
-            org_name=_org(org_name),
-            run_flow=self._run_flow,
-            run_flow_str=self._run_flow,
-            token=token,
-        )
+        cache: dict[str, Any] = {"login": login, "org_name": _org(org_name), "token": token,
+                                 "run_flow": self._run_flow, "run_flow_str": self._run_flow}  # fmt: skip
+        if share is None:
+            self._tokens = TokenCache(**cache)
+        else:
+            # Imported here: only clients given a store need ``cryptography`` (the extra).
+            from .shared_cache import shared_cache
+
+            store, principal, secret = share
+            self._tokens = shared_cache(
+                store, server=self._config.server, principal=principal, secret=secret, **cache
+            )
         self._executor: ThreadPoolExecutor | None = None
         self._executor_lock = threading.Lock()
         self._closed = False
@@ -218,6 +227,10 @@ class ClientUserPass(_HttpClient):
         protocol: ``https`` or ``http``. Default: ``GRAPHISTRY_PROTOCOL``, else ``https``.
         org_name: the org to log in to and create datasets under; None adopts the org the
             login reply names.
+        token_store: a :class:`~graphistry_fp.TokenStore` (``RedisTokenStore``) shared by
+            the processes of a fleet: every client holding the same credentials for the
+            same (server, user, org) logs in once for all of them (README, "Running a
+            fleet"). None (default): the client keeps its token to itself.
         **options: ``client_protocol_hostname``, ``certificate_validation=True``,
             ``timeout=(10, 120)`` (a number or a (connect, read) pair), ``max_retries=2``,
             ``max_reply_bytes=4 MiB`` (a bigger reply is a ProtocolError),
@@ -226,7 +239,7 @@ class ClientUserPass(_HttpClient):
 
     Raises:
         ConfigError: invalid options (a scheme in ``server``, a negative timeout, an
-            unknown option name).
+            unknown option name, a ``token_store`` that is not a store).
 
     Example:
         >>> c = ClientUserPass("alice", "pw", server="127.0.0.1:8080", protocol="http")
@@ -242,10 +255,12 @@ class ClientUserPass(_HttpClient):
         server: str | None = None,
         protocol: str | None = None,
         org_name: str | None = None,
+        token_store: TokenStore | None = None,
         **options: Any,
     ) -> None:
         self._username = _required(username, "username")
         secret = _required(password, "password", blank_ok=True)
+        store = check_store(token_store)
 
         def login(org: str | None) -> Flow[Grant]:
             return password_login(self._username, secret, org)
@@ -253,7 +268,8 @@ class ClientUserPass(_HttpClient):
         super().__init__(
             server=server, protocol=protocol, org_name=org_name, options=options, login=login,
             secrets=(secret,),
-        )
+            share=None if store is None else (store, f"user:{self._username}", secret),
+        )  # fmt: skip
 
     @property
     def username(self) -> str:
@@ -270,7 +286,8 @@ class ClientAPIKey(_HttpClient):
     Args:
         personal_key_id: the key's id.
         personal_key_secret: the key's secret (never shown or logged).
-        server, protocol, org_name, **options: as :class:`ClientUserPass`.
+        server, protocol, org_name, token_store, **options: as :class:`ClientUserPass`
+            (the store's entries are keyed by the key id and encrypted with the secret).
 
     Raises:
         ConfigError: invalid options.
@@ -284,12 +301,14 @@ class ClientAPIKey(_HttpClient):
         server: str | None = None,
         protocol: str | None = None,
         org_name: str | None = None,
+        token_store: TokenStore | None = None,
         **options: Any,
     ) -> None:
         key_id = _required(personal_key_id, "personal_key_id", header=True)
         secret = _required(
             personal_key_secret, "personal_key_secret", blank_ok=True, header=True
         )
+        store = check_store(token_store)
 
         def login(org: str | None) -> Flow[Grant]:
             return personal_key_login(key_id, secret, org)
@@ -297,7 +316,8 @@ class ClientAPIKey(_HttpClient):
         super().__init__(
             server=server, protocol=protocol, org_name=org_name, options=options, login=login,
             secrets=(secret, key_id, f"{key_id}:{secret}"),
-        )
+            share=None if store is None else (store, f"key:{key_id}", secret),
+        )  # fmt: skip
 
 
 class ClientJWT(_HttpClient):
@@ -310,10 +330,15 @@ class ClientJWT(_HttpClient):
 
     Args:
         token: the JWT (never shown or logged).
+        token_store, token_store_secret: opt in to sharing through a store, both or
+            neither. Processes holding the same ``token_store_secret`` (a secret you give
+            every process of the fleet; the entry key is derived from it) and a token of
+            the same user share its refreshes: one refresh per token lifetime for the
+            fleet, and a process whose own token has expired adopts the fleet's live one.
         server, protocol, org_name, **options: as :class:`ClientUserPass`.
 
     Raises:
-        ConfigError: invalid options.
+        ConfigError: invalid options; ``token_store`` without ``token_store_secret``.
     """
 
     def __init__(
@@ -323,14 +348,21 @@ class ClientJWT(_HttpClient):
         server: str | None = None,
         protocol: str | None = None,
         org_name: str | None = None,
+        token_store: TokenStore | None = None,
+        token_store_secret: str | None = None,
         **options: Any,
     ) -> None:
+        given = _required(token, "token", header=True).strip()
+        opted = check_opt_in(token_store, token_store_secret, "ClientJWT")
+        if opted is not None:
+            from .shared_cache import token_user
         super().__init__(
             server=server,
             protocol=protocol,
             org_name=org_name,
             options=options,
             login=None,
-            token=_required(token, "token", header=True).strip(),
+            token=given,
+            share=None if opted is None else (opted[0], token_user(given), opted[1]),
         )
 

@@ -22,6 +22,9 @@ pygraphistry reads no credentials from the environment except the token:
 ``GRAPHISTRY_PROTOCOL``              ``protocol`` (pygraphistry's name)
 ``GRAPHISTRY_CLIENT_PROTOCOL_HOSTNAME`` ``client_protocol_hostname`` (pygraphistry's name)
 ``GRAPHISTRY_CERTIFICATE_VALIDATION`` ``certificate_validation`` (pygraphistry's name)
+``GRAPHISTRY_TOKEN_STORE_URL``       ``token_store=RedisTokenStore(url)`` (a fleet's store)
+``GRAPHISTRY_TOKEN_STORE_SECRET``    ``token_store_secret``: a token-only client (ClientJWT)
+                                     uses the store only with it (the opt-in)
 ==================================== ==============================================
 """
 
@@ -54,6 +57,9 @@ CREDENTIALS = ("username", "password", "personal_key_id", "personal_key_secret",
 #: The environment variables holding credentials.
 CREDENTIAL_VARIABLES = frozenset(ENV_VARIABLES[name] for name in CREDENTIALS)
 _OPTIONS = ("client_protocol_hostname", "certificate_validation")
+#: The token store's variables (issue 16), read by :func:`client_from_env` only.
+STORE_URL_VARIABLE = "GRAPHISTRY_TOKEN_STORE_URL"
+STORE_SECRET_VARIABLE = "GRAPHISTRY_TOKEN_STORE_SECRET"
 _PAIRS = (("username", "password"), ("personal_key_id", "personal_key_secret"))
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -150,6 +156,7 @@ def client_from_env(environ: Mapping[str, str] | None = None, **overrides: Any) 
         ConfigError: no complete credentials, half a pair, or an invalid value.
     """
     env = os.environ if environ is None else environ
+    sharing = _store_from_env(env, overrides)
     values: dict[str, Any] = {}
     for key, variable in ENV_VARIABLES.items():
         if key in _OPTIONS and key in overrides:
@@ -164,4 +171,25 @@ def client_from_env(environ: Mapping[str, str] | None = None, **overrides: Any) 
     # The environment was consulted above, so the constructor must not read it again.
     values["server"] = values["server"] or DEFAULT_SERVER
     values["protocol"] = values["protocol"] or DEFAULT_PROTOCOL
-    return client_for(**values, **overrides, from_env=True)
+    if values["username"] or values["personal_key_id"]:
+        sharing.pop("token_store_secret", None)  # their entry key comes from their secret
+    elif "token_store_secret" not in sharing:
+        sharing = {}  # a token-only client shares only when opted in
+    return client_for(**values, **overrides, **sharing, from_env=True)
+
+
+def _store_from_env(env: Mapping[str, str], overrides: dict[str, Any]) -> dict[str, Any]:
+    """``token_store`` (and ``token_store_secret``) from the overrides, else the environment."""
+    sharing: dict[str, Any] = {}
+    store = overrides.pop("token_store", None)
+    if store is None and env.get(STORE_URL_VARIABLE):
+        from .redis_store import RedisTokenStore
+
+        store = RedisTokenStore(env[STORE_URL_VARIABLE])
+    if store is None:
+        return sharing
+    sharing["token_store"] = store
+    secret = overrides.pop("token_store_secret", None) or env.get(STORE_SECRET_VARIABLE)
+    if secret:
+        sharing["token_store_secret"] = secret
+    return sharing

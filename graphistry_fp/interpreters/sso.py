@@ -33,6 +33,7 @@ from .clients import _HttpClient, _org
 from .grants import Grant
 from .notebook import open_in_browser, show_auth_url
 from .sso_flows import sso_login
+from .tokenstore import TokenStore, check_opt_in
 from .wire import Flow
 
 __all__ = ["DEFAULT_SSO_TIMEOUT_S", "ClientSSO", "show_auth_url"]
@@ -84,6 +85,12 @@ class ClientSSO(_HttpClient):
         open_browser: also open the URL in the default web browser (``webbrowser``).
         sso_opt_into_type: pygraphistry's option, accepted for ``register()``:
             ``"browser"`` means ``open_browser=True``; ``"display"`` the default display.
+        token_store, token_store_secret: opt in to sharing the session through a store,
+            both or neither: every process holding ``token_store_secret`` (a secret you give
+            the fleet) and the same (server, idp, org) uses the token one human's sign-in
+            obtained, and its refreshes, instead of signing in itself; a process that finds
+            no live token signs in as usual. Give the store a ``lease_s`` above
+            ``sso_timeout``, or other processes start their own sign-in while one waits.
         **options: ``client_protocol_hostname``, ``certificate_validation``, ``timeout``,
             ``max_retries``.
 
@@ -107,6 +114,8 @@ class ClientSSO(_HttpClient):
         sso_timeout: float | None = DEFAULT_SSO_TIMEOUT_S,
         open_browser: bool = False,
         sso_opt_into_type: str | None = None,
+        token_store: TokenStore | None = None,
+        token_store_secret: str | None = None,
         **options: Any,
     ) -> None:
         org = _org(org_name)
@@ -132,9 +141,11 @@ class ClientSSO(_HttpClient):
         self._on_auth_url: Callable[[str], object] = on_auth_url or show_auth_url
         self._open_browser = open_browser or sso_opt_into_type == "browser"
         self._closing = threading.Event()
+        opted = check_opt_in(token_store, token_store_secret, "ClientSSO")
         super().__init__(
-            server=server, protocol=protocol, org_name=org, options=options, login=self._login
-        )
+            server=server, protocol=protocol, org_name=org, options=options, login=self._login,
+            share=None if opted is None else (opted[0], f"sso:{idp or ''}", opted[1]),
+        )  # fmt: skip
 
     # -- public ------------------------------------------------------------------------
 

@@ -37,9 +37,11 @@ from graphistry_fp.interpreters.limits import (
 )
 from graphistry_fp.interpreters.replies import scrub
 from graphistry_fp.interpreters.wire import Response
+from tests.support.clients import TIMEOUT
+from tests.support.data import edges_plan
+from tests.support.threads import bounded
 
 from . import hostile
-from .conftest import TIMEOUT, bounded, edges_plan
 from .hostile import TOKEN, Handler, HostileServer
 from .test_secrets import error_texts
 

@@ -9,6 +9,8 @@
   :class:`~tests.support.threads.Timeline` for races.
 - :mod:`tests.support.sso`: approvers that complete an SSO login from a thread.
 - :mod:`tests.support.browser`: headless Chromium and urllib helpers of the viewer tests.
+- :mod:`tests.support.redis_server`: a real redis-server on a random port, and its
+  fixtures (registered by ``tests/fleet/conftest.py``).
 
 Fixtures (``srv``, ``wire_tokens``) live in ``tests/conftest.py``; pytest finds them there.
 """
