@@ -267,9 +267,10 @@ class LegacyMethods:
         g = self.edges(tables.edges).nodes(tables.nodes, tables.node)
         return g._next(**{LEGACY: attrs.evolve(g.legacy, auto_title=False)})
 
-    def _run_legacy(self) -> tuple[PlotPlan, PlotResult]:
-        """Run this plottable's plan on the client the root rules pick now, with the legacy
-        session's default sharing if it resolves to the global root and has none of its own."""
+    def _legacy_run(self) -> tuple[Any, PlotPlan]:
+        """The client the root rules pick now, and the plan to run: with the legacy session's
+        default sharing if this resolves to the global root and sets no privacy of its own.
+        (``plot``/``upload`` run it; an async variant awaits ``client.arun(plan)``.)"""
         client = resolve(self.root)
         g: Any = self
         if self.privacy_settings is None and resolves_to_global_root(self.root):
@@ -277,8 +278,7 @@ class LegacyMethods:
             if default is not None:
                 g = self._next(privacy_settings=default)
         plan: PlotPlan = g.plan()
-        result: PlotResult = client.run(plan)
-        return plan, result
+        return client, plan
 
     def _uploaded(self, plan: PlotPlan, result: PlotResult) -> Plottable:
         return self._next(
@@ -327,7 +327,8 @@ class LegacyMethods:
         g = self._with_plot_args(graph, nodes, name, description)
         if skip_upload:
             return g.plan()
-        plan, result = g._run_legacy()
+        client, plan = g._legacy_run()
+        result: PlotResult = client.run(plan)
         mode = g.legacy.render if render is None else render
         if mode == "g":
             return g._uploaded(plan, result)
