@@ -16,7 +16,8 @@ import pandas as pd
 
 from ..errors import PlanError
 from ._hyperdefs import HyperDefs, ordered_as_pygraphistry
-from ._hyperids import IdFormatter, repeat_label
+from ._hyperids import IdFormatter
+from ._hypertext import repeated
 
 __all__ = ["direct_edges", "hyperedges"]
 
@@ -63,9 +64,11 @@ def hyperedges(
     parts = [ids.kept([c]) if drop_na else None for c in cols]
     lengths = [len(events) if r is None else int(np.count_nonzero(r)) for r in parts]
     edge_types = [defs.category_of(c) if defs.categories else c for c in cols]
-    made: dict[str, pd.Series] = {defs.edge_type: _repeat(edge_types, lengths)}
+    made: dict[str, pd.Series] = {
+        defs.edge_type: repeated(edge_types, lengths, pd.Series(edge_types))
+    }
     if defs.categories:
-        made[defs.category] = _repeat(cols, lengths)
+        made[defs.category] = repeated(cols, lengths, pd.Series(cols))
     made[defs.attrib_id] = _concat_series(
         [
             ids.ids(c, r, _held(defs, c, edge_type=t, category=c))
@@ -111,9 +114,9 @@ def direct_edges(
         types = [defs.category_of(a) + d + defs.category_of(b) for a, b in pairs]
     else:
         types = names
-    made: dict[str, pd.Series] = {defs.edge_type: _repeat(types, lengths)}
+    made: dict[str, pd.Series] = {defs.edge_type: repeated(types, lengths, pd.Series(types))}
     if defs.categories:
-        made[defs.category] = _repeat(names, lengths)
+        made[defs.category] = repeated(names, lengths, pd.Series(names))
     for end, pick in ((defs.source, 0), (defs.destination, 1)):
         made[end] = _concat_series(
             [
@@ -122,13 +125,6 @@ def direct_edges(
             ]
         )
     return _assemble(events, parts, drop_edge_attrs, defs, made, columns)
-
-
-def _repeat(labels: list[str], lengths: list[int]) -> pd.Series:
-    like = pd.Series(labels)  # the dtype pandas infers for strings
-    return _concat_series(
-        [repeat_label(label, n, like.iloc[i : i + 1]) for i, (label, n) in enumerate(zip(labels, lengths))]
-    )
 
 
 def _concat_series(parts: list[pd.Series]) -> pd.Series:

@@ -1,9 +1,12 @@
-"""Node ids of entity values (``<category><delim><str(value)>``), formatted once per value.
+"""Node ids of entity values (``<category><delim><str(value)>``) and distinct entity values.
 
-pygraphistry formats ``str(value)`` for every row of every entity column. Here each column
-is factorized once and ids are formatted per distinct value, then handed out by code. That
-is exact only where values that hash equal also print equal; :func:`_codes_are_exact` says
-where, and every other column is formatted row by row, as pygraphistry does.
+pygraphistry formats ``str(value)`` for every row of every entity column. Here an Arrow
+string column (pandas 3's ``str``) gets its ids by inserting the prefix into its bytes, and
+its distinct values from Arrow's ``unique``. Other columns are coded once and ids formatted
+per distinct value, then handed out by code: integers of a small range by offset from their
+minimum, the rest factorized. That is exact only where values that hash equal also print
+equal; :func:`_codes_are_exact` says where, and every other column is formatted row by row,
+as pygraphistry does.
 """
 
 from __future__ import annotations
@@ -16,8 +19,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ._hyperdefs import HyperDefs
+from ._hypertext import arrow_strings, default_text, repeated, wrap
 
-__all__ = ["IdFormatter", "decode", "numbered", "repeat_label"]
+__all__ = ["IdFormatter", "decode"]
 
 
 def _codes_are_exact(values: pd.Series) -> bool:
@@ -35,6 +39,24 @@ def _codes_are_exact(values: pd.Series) -> bool:
     return False
 
 
+def _small_range(values: pd.Series) -> bool:
+    """Integers (not booleans) whose range holds no more values than there are rows."""
+    dtype = values.dtype
+    if not (isinstance(dtype, np.dtype) and dtype.kind in "iu") or len(values) == 0:
+        return False
+    array = values.to_numpy()
+    return int(array.max()) - int(array.min()) < min(len(array), 2**31 - 1)
+
+
+def _never_null(values: pd.Series) -> bool:
+    """True where the column cannot hold a null (numpy integers and booleans) or its Arrow
+    chunks hold none (counted once by Arrow), without a pass over its values."""
+    dtype = values.dtype
+    if isinstance(dtype, np.dtype):
+        return dtype.kind in "iub"
+    return arrow_strings(dtype) and not _chunks(values).null_count
+
+
 def decode(table: pd.Series, codes: np.ndarray) -> pd.Series:
     """``table.take(codes)`` with a fresh index, fast for Arrow-backed strings.
 
@@ -42,16 +64,12 @@ def decode(table: pd.Series, codes: np.ndarray) -> pd.Series:
     built on the same codes; the values and the dtype are the same.
     """
     dtype = table.dtype
-    if _arrow_strings(dtype) and len(table) < 2**31:
+    if arrow_strings(dtype) and len(table) < 2**31:
         dictionary = pa.array(table.array)
         indices = pa.array(codes.astype(np.int32, copy=False))
         decoded = pa.DictionaryArray.from_arrays(indices, dictionary).dictionary_decode()
-        return _wrap(decoded, dtype)
+        return wrap(decoded, dtype)
     return table.take(codes).reset_index(drop=True)
-
-
-def _arrow_strings(dtype: object) -> bool:
-    return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
 
 
 def _encode_arrow(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
@@ -59,25 +77,7 @@ def _encode_arrow(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
     detour through int64 codes: Arrow numbers values (and null) in first-seen order too."""
     encoded: Any = pa.array(values.array).dictionary_encode(null_encoding="encode")
     codes = encoded.indices.to_numpy(zero_copy_only=False)
-    return codes, _wrap(encoded.dictionary, values.dtype)
-
-
-def _wrap(array: Any, dtype: Any) -> pd.Series:
-    """An Arrow string array as a pandas Series of ``dtype`` (no copy)."""
-    make: Any = pd.array  # pandas-stubs has no overload for an Arrow array
-    return pd.Series(make(array, dtype=dtype))
-
-
-def numbered(prefix: str, count: int) -> pd.Series:
-    """``prefix + str(i)`` for i in 0..count-1, as ``prefix + Series(range).astype(str)``
-    gives it (same values and dtype), built by Arrow where pandas stores strings in Arrow."""
-    like = pd.Series([prefix])
-    if not _arrow_strings(like.dtype):
-        return prefix + pd.Series(np.arange(count)).astype(str)
-    text = pa.large_string()
-    digits = pa.array(np.arange(count)).cast(text)
-    joined = pc.binary_join_element_wise(pa.scalar(prefix, text), digits, pa.scalar("", text))
-    return _wrap(joined, like.dtype)
+    return codes, wrap(encoded.dictionary, values.dtype)
 
 
 def _first_seen(codes: np.ndarray) -> np.ndarray:
@@ -95,24 +95,20 @@ def _first_seen(codes: np.ndarray) -> np.ndarray:
     return np.flatnonzero(new)
 
 
-def repeat_label(label: str, count: int, like: pd.Series) -> pd.Series:
-    """``count`` copies of ``label`` with the dtype pandas gives strings (that of ``like``)."""
-    dtype = like.dtype
-    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
-        raw = np.frombuffer(label.encode(), dtype=np.uint8)
-        width = len(raw)
-        offsets = np.arange(0, (count + 1) * width, width, dtype=np.int64) if width else (
-            np.zeros(count + 1, dtype=np.int64)
-        )
-        array = pa.LargeStringArray.from_buffers(
-            count, pa.py_buffer(offsets), pa.py_buffer(np.tile(raw, count))
-        )
-        return _wrap(array, dtype)
-    return like.take(np.zeros(count, dtype=np.intp)).reset_index(drop=True)
+def _chunks(values: pd.Series) -> pa.ChunkedArray:
+    """An Arrow-backed column's chunks, shared, not copied."""
+    arrow: Any = pa.array(values.array)  # pandas hands out its ChunkedArray
+    return arrow if isinstance(arrow, pa.ChunkedArray) else pa.chunked_array([arrow])
 
 
 class IdFormatter:
-    """Per-column codes and id tables of one events table (built lazily, reused)."""
+    """Per-column codes and id tables of one events table (built lazily, reused).
+
+    Three ways to make a column's ids, fastest first: Arrow strings of the default dtype
+    are prefixed row by row (a copy of the bytes, no hashing); columns whose equal values
+    print equal are factorized and their ids formatted per distinct value; every other
+    column is formatted row by row with ``str``, as pygraphistry does.
+    """
 
     def __init__(self, events: pd.DataFrame, defs: HyperDefs, drop_na: bool) -> None:
         self._events = events
@@ -120,32 +116,71 @@ class IdFormatter:
         self._drop_na = drop_na
         self._coded: dict[str, tuple[np.ndarray, pd.Series] | None] = {}
         self._tables: dict[str, pd.Series] = {}
+        self._first: dict[str, np.ndarray] = {}
 
     def _codes(self, column: str) -> tuple[np.ndarray, pd.Series] | None:
+        """(code of each row, value of each code), or None where codes are not exact."""
         if column not in self._coded:
             values = self._events[column]
-            if not _codes_are_exact(values):
-                self._coded[column] = None
-            elif _arrow_strings(values.dtype):
-                self._coded[column] = _encode_arrow(values)
+            coded: tuple[np.ndarray, pd.Series] | None = None
+            if _small_range(values):
+                coded = self._offset_codes(column, values)
+            elif not _codes_are_exact(values):
+                coded = None
+            elif arrow_strings(values.dtype):
+                coded = _encode_arrow(values)
             else:
                 codes, uniques = pd.factorize(values, use_na_sentinel=False)
-                self._coded[column] = (codes, pd.Series(uniques))
+                coded = (codes, pd.Series(uniques))
+            self._coded[column] = coded
         return self._coded[column]
+
+    def _offset_codes(self, column: str, values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+        """Integers spanning no more values than there are rows: the code of a value is its
+        distance from the smallest (no hashing); first occurrences by a scatter-min."""
+        array = values.to_numpy()
+        wide = np.uint64 if array.dtype == np.uint64 else np.int64
+        low, high = array.min(), array.max()
+        codes = (array.astype(wide, copy=False) - wide(low)).astype(np.int32)
+        first = np.full(int(high) - int(low) + 1, len(array), dtype=np.intp)
+        np.minimum.at(first, codes, np.arange(len(array)))
+        self._first[column] = np.sort(first[first < len(array)])
+        return codes, pd.Series(np.arange(low, high + 1, dtype=array.dtype))
+
+    def prints_apart(self, column: str) -> bool:
+        """True where the column's distinct values (as :meth:`distinct` gives them) have
+        distinct titles: Arrow strings without a kept null (``"null"`` is a string too),
+        and integers or booleans."""
+        values = self._events[column]
+        dtype = values.dtype
+        if default_text(dtype):
+            return self._drop_na or not bool(_chunks(values).null_count)
+        return isinstance(dtype, np.dtype) and dtype.kind in "iub"
 
     def kept(self, columns: list[str]) -> np.ndarray | None:
         """Mask of the rows where every one of ``columns`` is non-null; None if all are."""
-        present = self._events[columns[0]].notna().to_numpy()
-        for column in columns[1:]:
-            present = present & self._events[column].notna().to_numpy()
-        return None if bool(present.all()) else present
+        present: np.ndarray | None = None
+        for column in columns:
+            values = self._events[column]
+            if _never_null(values):
+                continue
+            mask = values.notna().to_numpy()
+            present = mask if present is None else present & mask
+        return None if present is None or bool(present.all()) else present
 
     def distinct(self, column: str) -> pd.Series:
-        """The column's distinct values in first-seen order, indexed by first position."""
+        """The column's distinct values in first-seen order (nulls dropped when drop_na)."""
         values = self._events[column]
+        if default_text(values.dtype):  # Arrow's unique keeps first-seen order, null too
+            found = pc.unique(_chunks(values))
+            if self._drop_na and found.null_count:
+                found = found.drop_null()
+            return wrap(found, values.dtype)
         coded = self._codes(column)
         if coded is not None:
-            first = _first_seen(coded[0])
+            first = self._first.get(column)
+            if first is None:
+                first = _first_seen(coded[0])
             if self._drop_na:
                 first = first[values.notna().to_numpy()[first]]
             return values.take(first)
@@ -164,12 +199,19 @@ class IdFormatter:
         prefix = defs.category_of(column) + defs.delim
         count = len(self._events) if rows is None else int(np.count_nonzero(rows))
         if held is not None:
-            return repeat_label(prefix + held, count, pd.Series([prefix + held]))
+            return repeated([prefix + held], [count], pd.Series([prefix + held]))
+        values = self._events[column]
+        if default_text(values.dtype):
+            text = _chunks(values)
+            if rows is not None:
+                text = text.filter(pa.array(rows))
+            ids = pc.binary_replace_slice(text, 0, 0, prefix)
+            if ids.null_count:
+                ids = ids.fill_null(prefix + defs.null_val)
+            return wrap(ids, values.dtype)
         coded = self._codes(column)
         if coded is None:
-            picked = self._events[column]
-            if rows is not None:
-                picked = picked[rows]
+            picked = values if rows is None else values[rows]
             ids = prefix + picked.astype(str).fillna(defs.null_val).astype(str)
             return ids.reset_index(drop=True)
         codes, uniques = coded

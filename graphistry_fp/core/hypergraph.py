@@ -7,13 +7,16 @@ of one event to each other instead, one edge per pair of entity columns. The out
 equal pygraphistry 0.61.2's pandas engine column for column (names, order, dtypes, values,
 nulls), because those tables are what the server receives.
 
-The cost is in the edges: one row per (event, entity column). Instead of formatting
-``str(value)`` per row, each entity column is factorized once; node ids are formatted per
-distinct value and handed out by code (``take``). That is exact only where two values that
-hash equal also print equal (strings, integers, booleans, floats without ``-0.0``); every
-other column is formatted row by row, the way pygraphistry does it. Small tables (one row per
-entity) are built with the same pandas steps pygraphistry uses, so dtypes follow pandas'
-own rules whatever the pandas version.
+The cost is in the big tables: one edge row per (event, entity column), one node row per
+event. Edge ids of Arrow string columns are the column's bytes with the prefix inserted
+(``binary_replace_slice``: no hashing, no ``str`` per row); other columns whose equal values
+print equal (integers, booleans, floats without ``-0.0``, strings in objects) are coded once
+(by offset for integers of a small range, else factorized), their ids formatted per distinct
+value and handed out by code; every other column is formatted row by row, as pygraphistry
+does (core/_hyperids.py). Event ids and repeated labels are written straight into Arrow
+buffers (core/_hypertext.py); unfiltered edge blocks and the node table's string columns
+share the event table's Arrow chunks. Entity rows (one per distinct value) are built with the
+pandas steps pygraphistry uses, so their dtypes follow pandas' own rules (core/_hyperentities.py).
 
 Pure: no I/O. ``verbose`` output is returned as :attr:`HypergraphResult.summary` for the
 caller to print.
@@ -25,14 +28,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from ..errors import PlanError
 from ._hyperdefs import HyperDefs, parse_opts
 from ._hyperedges import direct_edges, hyperedges
-from ._hyperids import IdFormatter, numbered, repeat_label
+from ._hyperentities import empty_nodes, entity_rows, stacked
+from ._hyperids import IdFormatter
+from ._hypertext import numbered, repeated
 
 __all__ = ["HypergraphResult", "hypergraph"]
 
@@ -137,16 +141,16 @@ def hypergraph(
 
     events = _clean_events(events_in, defs)
     ids = IdFormatter(events, defs, drop_na)
-    entities = _entities(events, entity_cols, defs, direct, ids)
+    entities = entity_rows(events, entity_cols, defs, direct, ids)
     if direct:
-        event_nodes = _empty_nodes(events, entity_cols, defs, direct=True)
+        event_nodes = empty_nodes(events, entity_cols, defs, direct=True)
         edges = direct_edges(events, entity_cols, defs, drop_na, drop_edge_attrs, ids)
         source, destination = defs.source, defs.destination
     else:
         event_nodes = _event_nodes(events, defs)
         edges = hyperedges(events, entity_cols, defs, drop_na, drop_edge_attrs, ids)
         source, destination = defs.attrib_id, defs.event_id
-    nodes = pd.concat([entities, event_nodes], ignore_index=True, sort=False)
+    nodes = stacked(entities, event_nodes)
     summary = (
         (f"# links {len(edges)}", f"# events {len(events)}", f"# attrib entities {len(entities)}")
         if verbose
@@ -231,67 +235,10 @@ def _clean_events(raw: pd.DataFrame, defs: HyperDefs) -> pd.DataFrame:
     return events
 
 
-def _empty_nodes(
-    events: pd.DataFrame, entity_cols: list[str], defs: HyperDefs, *, direct: bool
-) -> pd.DataFrame:
-    """Zero rows with every node column: the shape entity rows are padded to."""
-    base = events[entity_cols] if direct else events
-    empty = pd.Series([], dtype="object")
-    return base.head(0).assign(
-        **{
-            defs.title: empty,
-            defs.event_id: empty,
-            defs.node_type: empty,
-            defs.category: empty,
-            defs.node_id: empty,
-        }
-    )
-
-
-def _pad(column: pd.Series, dtype: Any) -> pd.Series:
-    """A null-filled column coerced to ``dtype`` the way pygraphistry coerces it."""
-    if column.dtype.name == dtype.name:
-        return column
-    if dtype.name in ("int64", "int32"):
-        return column.fillna(0).astype(dtype.name)
-    if dtype.name == "timedelta64[ns]":
-        return column.fillna(np.datetime64("NaT")).astype(str)
-    try:
-        return column.astype(dtype)
-    except (TypeError, ValueError) as e:
-        raise PlanError(
-            f"hypergraph() cannot pad column {column.name!r} of dtype {dtype} with nulls for "
-            "entity rows (pygraphistry fails here too); cast it to int64, float64 or object first"
-        ) from e
-
-
-def _entities(
-    events: pd.DataFrame, entity_cols: list[str], defs: HyperDefs, direct: bool, ids: IdFormatter
-) -> pd.DataFrame:
-    meta = _empty_nodes(events, entity_cols, defs, direct=direct)
-    frames = []
-    for col in entity_cols:
-        values = ids.distinct(col)
-        titles = values.astype(str).fillna(defs.null_val).astype(str)
-        category = defs.category_of(col)
-        made: dict[str, Any] = {
-            defs.title: titles,
-            defs.node_type: col,
-            defs.category: category,
-            defs.node_id: (category + defs.delim) + titles,
-        }
-        frame = values.rename(col).to_frame().assign(**made)
-        missing = [c for c in meta.columns if c not in frame]
-        frame = frame.assign(**{c: np.nan for c in missing})
-        frame = frame.assign(**{c: _pad(frame[c], meta[c].dtype) for c in missing})
-        frames.append(frame)
-    return pd.concat(frames, ignore_index=True, sort=False).drop_duplicates([defs.node_id])
-
-
 def _event_nodes(events: pd.DataFrame, defs: HyperDefs) -> pd.DataFrame:
     nodes = events.copy(deep=not _COPY_ON_WRITE)
     for column, label in ((defs.node_type, defs.event_id), (defs.category, defs.event_type)):
-        nodes[column] = repeat_label(label, len(nodes), pd.Series([label]))
+        nodes[column] = repeated([label], [len(nodes)], pd.Series([label]))
     nodes[defs.node_id] = nodes[defs.event_id]
     nodes[defs.title] = nodes[defs.event_id]
     return nodes
