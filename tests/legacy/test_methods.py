@@ -209,3 +209,21 @@ def test_render_result_without_iframe_keeps_the_default_markup() -> None:
 
     shown = render_result(PlotResult("d", "http://h/x", "h"), "ipython")
     assert "<iframe" in shown._repr_html_()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{}, {"direct": True}, {"drop_na": False}, {"drop_edge_attrs": True},
+     {"opts": {"CATEGORIES": {"x": ["user", "ip"]}}}],
+)  # fmt: skip
+def test_hypergraph_graph_binds_exactly_its_node_table(kwargs: dict[str, Any]) -> None:
+    """The graph's bound node table (object columns rebuilt from Arrow-backed parts, not
+    converted) has the same schema and values as converting the returned nodes DataFrame."""
+    events = pd.DataFrame({"user": ["u1", None, "x", "u2"], "ip": ["x", "i2", None, "i2"],
+                           "port": [1, 2, 3, 4]}).astype({"user": "str", "ip": "str"})  # fmt: skip
+    h = graphistry.hypergraph(events, ["user", "ip", "port"], verbose=False, **kwargs)
+    expected = pa.Table.from_pandas(h["nodes"], preserve_index=False).replace_schema_metadata(None)
+    bound = h["graph"].nodes_table
+    assert [str(t) for t in expected.schema.types] == [str(t) for t in bound.schema.types]
+    assert expected.schema.names == bound.schema.names
+    assert expected.to_pylist() == bound.to_pylist()
