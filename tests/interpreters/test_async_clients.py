@@ -194,3 +194,21 @@ async def test_clients_sharing_a_token_store_log_in_once_from_tasks(srv: LocalSe
     assert 1 == requests_by_kind(srv)["refresh"]
     for client in clients:
         await client.aclose()
+
+
+async def test_aupload_returns_the_plottable_upload_returns(srv: LocalServer) -> None:
+    """``aupload`` runs on the resolved client (``using`` in this task) and returns a new
+    plottable holding the result, as ``upload`` does: its ``dataset_id`` and ``url`` name
+    a complete dataset of that client's user, and the receiver is unchanged."""
+    bob = user_client(srv, "bob")
+    g = graphistry.edges(EDGES, "s", "d").nodes(NODES, "n").name("aupload")
+    with graphistry.using(bob):
+        uploaded = await g.aupload()
+    record = srv.dataset(uploaded.dataset_id)
+    assert ("bob", len(EDGES), len(NODES)) == (record.owner, record.edges_rows, record.nodes_rows)
+    assert f"dataset={uploaded.dataset_id}" in uploaded.url
+    assert (uploaded._dataset_id, uploaded._url) == (uploaded.dataset_id, uploaded.url)
+    assert g.dataset_id is None
+    sync = bob.g().edges(EDGES, "s", "d").nodes(NODES, "n").name("aupload").upload()
+    assert type(sync) is type(uploaded)
+    await bob.aclose()
