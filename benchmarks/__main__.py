@@ -26,7 +26,7 @@ import pandas as pd
 import pyarrow as pa
 import requests
 
-from . import chaining, fleet, scale, tenants, tokens, upload
+from . import async_tenants, chaining, fleet, scale, tenants, tokens, upload
 from ._measure import fmt_mib, fmt_s, install_counter
 from ._server import ServerProcess
 
@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer repetitions, no 10M point")
     parser.add_argument("--only", default="tenants,upload,chaining,tokens,scale",
                         help="comma-separated scenarios (default: all five; add fleet "
-                             "for scenario 6)")  # fmt: skip
+                             "for scenario 6, async for issue 14's)")  # fmt: skip
     parser.add_argument("--out", type=Path, default=RESULTS, help="where latest.md goes")
     args = parser.parse_args(argv)
     only = set(args.only.split(","))
@@ -203,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
                 results["upload"] = upload.paired(srv, 1_000_000, 100_000, reps, _log)
                 if "scale" in only:
                     _log("scenario 5: scale curve")
-                    points = scale.POINTS[:-1] if args.quick else scale.POINTS
+                    points = tuple(p for p in scale.POINTS if p <= 1_000_000 or not args.quick)
                     small = 2 if args.quick else 3
                     results["scale"] = scale.run(
                         srv,
@@ -221,6 +221,9 @@ def main(argv: list[str] | None = None) -> int:
         if "fleet" in only:  # opt-in (about 5 minutes): --only ...,fleet
             _log("scenario 6: fleet")
             results["fleet"] = fleet.run(16, 8, 60, list(fleet.VARIANTS))
+        if "async" in only:  # opt-in (about 3 minutes): --only ...,async
+            _log("async: plots awaited on one event loop (benchmarks/async_tenants.py)")
+            results["async"] = async_tenants.run(reps, _log)
     if "upload" not in only:
         results.pop("upload", None)
     elapsed = time.time() - started
@@ -233,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(lines))
     args.out.mkdir(parents=True, exist_ok=True)
     if results.get("scale"):
-        scale.chart(results["scale"], args.out / "scale.png")
+        scale.chart(results["scale"], args.out / "scale.png", scale.stream_point(args.out))
     doc = [
         "# graphistry_fp vs pygraphistry 0.61.2",
         "",
@@ -242,6 +245,8 @@ def main(argv: list[str] | None = None) -> int:
         *lines,
         "",
         *(["![scale curve](scale.png)", ""] if results.get("scale") else []),
+        *(["Async (issue 14):", "", *async_tenants.table(results["async"]), ""]
+          if results.get("async") else []),
         "Definitions: wall times are medians; ratios are medians of per-pair ratios (each "
         "pair runs both libraries back to back, order alternating). Peak extra RSS: the "
         "kernel's RSS high-water mark (VmHWM, reset through /proc/self/clear_refs just "

@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import pyarrow as pa
 import pyarrow.compute as pc
 from pyrsistent import thaw
 
 from .._meta import AGENT_NAME, USERTAG, __version__
-from ..effects import DATASET, CreateDataset, PlotPlan, Stage, UploadTable
+from ..effects import DATASET, CreateDataset, PlotPlan, Stage, TableKind, UploadTable
+from ..effects.stream import DatasetTable
 from ..errors import PlanError
 from .bindings import serialize, side_of
 
 if TYPE_CHECKING:
+    from .frames import Frame
     from .plottable import Plottable
 
 _TITLE_EXACT = ("nodetitle", "nodelabel", "label", "title", "name")
@@ -31,22 +33,28 @@ _TITLE_PARTIAL = ("title", "label", "name")
 _VIRTUAL_ATTRIBUTES = frozenset({"pointAxisEncoding"})
 
 
-def _columns_text(table: pa.Table) -> str:
+#: What an upload holds: an Arrow table, or a dataset streamed at run time.
+Source: TypeAlias = "pa.Table | DatasetTable"
+
+
+def _columns_text(table: Source) -> str:
     names = table.column_names
     shown = ", ".join(repr(n) for n in names[:12])
     return shown + (f", ... ({len(names)} in all)" if len(names) > 12 else "")
 
 
-def _check_table(table: pa.Table | None, what: str) -> None:
+def _check_table(table: Source | None, what: str) -> None:
     if table is None:
         return
     if table.num_columns == 0:
         raise PlanError(f"the {what} table has no columns")
-    if table.num_rows == 0:
+    if table.num_rows == 0:  # a dataset's rows (None: unknown) are counted as it streams
         raise PlanError(f"the {what} table has no rows; plot at least one {what[:-1]}")
 
 
-def _check_ids(table: pa.Table, column: str, binding: str, what: str) -> None:
+def _check_ids(table: Source, column: str, binding: str, what: str) -> None:
+    if isinstance(table, DatasetTable):
+        return  # checked batch by batch while streaming (UploadTable.ids)
     values = table.column(column)
     nulls = int(values.null_count)
     if nulls == 0 and pa.types.is_floating(values.type):
@@ -59,7 +67,7 @@ def _check_ids(table: pa.Table, column: str, binding: str, what: str) -> None:
         )
 
 
-def _require_column(table: pa.Table | None, column: str, where: str, what: str) -> None:
+def _require_column(table: Source | None, column: str, where: str, what: str) -> None:
     if table is None:
         raise PlanError(
             f"{where} names column {column!r} of the {what} table, but no {what} table is "
@@ -85,14 +93,14 @@ def label_column(columns: list[str]) -> str | None:
     return None
 
 
-def _infer_node_title(nodes: pa.Table, node: str) -> str:
+def _infer_node_title(nodes: Source, node: str) -> str:
     """pygraphistry's automatic title: a label-like column, else the node id (PROTOCOL 4.3)."""
     return label_column(nodes.column_names) or node
 
 
 def _validate(g: Plottable) -> dict[str, str]:
     """Check ``g`` against its tables; return the bindings to send (with any auto title)."""
-    edges, nodes = g.edges_table, g.nodes_table
+    edges, nodes = _source(g.edge_frame), _source(g.node_frame)
     if edges is None:
         raise PlanError("nothing to plot: bind edges first, e.g. .edges(df, 'src', 'dst')")
     _check_table(edges, "edges")
@@ -149,8 +157,10 @@ def _encodings(g: Plottable, bindings: dict[str, str], side: str) -> dict[str, A
 def _shape_digest(g: Plottable, body: dict[str, Any]) -> str:
     """A cheap digest of what the plan uploads: JSON, schemas and row counts, not the data."""
     h = hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode())
-    for table in (g.edges_table, g.nodes_table):
-        if table is not None:
+    for table in (_source(g.edge_frame), _source(g.node_frame)):
+        if isinstance(table, DatasetTable):
+            h.update(table.digest().encode())
+        elif table is not None:
             h.update(str(table.schema).encode())
             h.update(str(table.num_rows).encode())
     return h.hexdigest()
@@ -190,13 +200,28 @@ def _body(g: Plottable, bindings: dict[str, str]) -> dict[str, Any]:
     return body
 
 
+def _source(frame: Frame | None) -> Source | None:
+    return None if frame is None else frame.table
+
+
+def _upload(kind: TableKind, table: Source, bindings: dict[str, str]) -> UploadTable:
+    """The upload of one table; a streamed dataset carries the id columns to check."""
+    if not isinstance(table, DatasetTable):
+        return UploadTable(DATASET, kind, table)
+    roles = ("source", "destination") if kind == "edges" else ("node",)
+    return UploadTable(DATASET, kind, table, ids=[(bindings[role], role) for role in roles])
+
+
 def compile_plan(g: Plottable) -> PlotPlan:
     """Validate ``g`` and describe its upload as stages of effects (see ``PlotPlan``)."""
     bindings = _validate(g)
     stages: list[Stage] = [(CreateDataset(_body(g, bindings)),)]
-    uploads: list[UploadTable] = [UploadTable(DATASET, "edges", g.edges_table)]
-    if g.nodes_table is not None:
-        uploads.append(UploadTable(DATASET, "nodes", g.nodes_table))
+    edges = _source(g.edge_frame)
+    assert edges is not None  # _validate refused a plottable without edges
+    uploads = [_upload("edges", edges, bindings)]
+    nodes = _source(g.node_frame)
+    if nodes is not None:
+        uploads.append(_upload("nodes", nodes, bindings))
     stages.append(tuple(uploads))
     if g.privacy_settings is not None:
         stages.append((g.privacy_settings,))

@@ -23,21 +23,34 @@ import attrs
 import pandas as pd
 import pyarrow as pa
 
+from ..effects.stream import DatasetTable
 from ..effects.tables import tables_equal
 from ..errors import PlanError
+from .datasets import dataset_table, is_dataset
 
 
 @attrs.frozen(eq=False)
 class Frame:
-    """A bound table: the Arrow table, and the guard that keeps its buffers immutable."""
+    """A bound table: the Arrow table, and the guard that keeps its buffers immutable.
 
-    table: pa.Table
+    ``table`` is a :class:`~graphistry_fp.effects.stream.DatasetTable` (a description,
+    no rows) when a ``pyarrow.dataset.Dataset`` was bound (see ``datasets.py``).
+    """
+
+    table: pa.Table | DatasetTable
     guard: object = attrs.field(default=None, repr=False)
+
+    @property
+    def lazy(self) -> bool:
+        """True when the rows are read from files when the plan runs."""
+        return isinstance(self.table, DatasetTable)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Frame):
             return NotImplemented
-        return tables_equal(self.table, other.table)
+        if isinstance(self.table, pa.Table) and isinstance(other.table, pa.Table):
+            return tables_equal(self.table, other.table)
+        return type(self.table) is type(other.table) and bool(self.table == other.table)
 
     def __ne__(self, other: object) -> bool:
         equal = self.__eq__(other)
@@ -46,6 +59,8 @@ class Frame:
     __hash__ = None  # type: ignore[assignment]  # tables are unhashable (STYLE.md pitfall)
 
     def __repr__(self) -> str:
+        if isinstance(self.table, DatasetTable):
+            return f"Frame({self.table.describe()}, columns={self.table.column_names})"
         return f"Frame(rows={self.table.num_rows}, columns={self.table.column_names})"
 
 
@@ -230,11 +245,18 @@ def to_frame(data: object, what: str) -> Frame:
     """Convert ``data`` to a bound :class:`Frame`, or raise :class:`PlanError`.
 
     Args:
-        data: a pandas DataFrame, a ``pyarrow.Table`` (sent as-is, metadata kept), or any
-            object exporting the Arrow C stream interface (polars, DuckDB relations).
+        data: a pandas DataFrame, a ``pyarrow.Table`` (sent as-is, metadata kept), any
+            object exporting the Arrow C stream interface (polars, DuckDB relations), or a
+            ``pyarrow.dataset.Dataset`` (bound lazily: schema now, rows at run time).
         what: ``"edges"`` or ``"nodes"``, for messages.
     """
+    if is_dataset(data):
+        bound = dataset_table(data, what)
+        if isinstance(bound, DatasetTable):
+            return Frame(bound)
+        data = bound
     frame = _to_frame(data, what)
+    assert isinstance(frame.table, pa.Table)
     table = _single_dictionaries(frame.table)
     return frame if table is frame.table else Frame(table, frame.guard)
 
@@ -258,6 +280,7 @@ def _to_frame(data: object, what: str) -> Frame:
         table = table.replace_schema_metadata(None)
         return Frame(_normalize_types(table, clear_field_metadata=True))
     raise PlanError(
-        f"{what} must be a table (a pandas DataFrame, a pyarrow.Table, or an object with "
-        f"__arrow_c_stream__ such as a polars DataFrame), not {type(data).__name__}"
+        f"{what} must be a table (a pandas DataFrame, a pyarrow.Table, a "
+        f"pyarrow.dataset.Dataset, or an object with __arrow_c_stream__ such as a polars "
+        f"DataFrame), not {type(data).__name__}"
     )

@@ -192,7 +192,9 @@ class GraphMethods:
             if frame is None or frame.table.num_rows == 0:
                 what = "edges" if from_edges else "nodes"
                 raise PlanError(f"hypergraph() without raw_events reads the {what}; bind them first")
-            raw_events = frame.table.to_pandas()
+            from .introspection import in_memory
+
+            raw_events = in_memory(frame, "hypergraph() without raw_events").to_pandas()
         tables, _ = self._hypergraph(
             raw_events, entity_types, opts, drop_na, drop_edge_attrs, verbose, direct, engine,
             npartitions, chunksize,

@@ -329,13 +329,20 @@ class LegacyMethods:
             return g.plan()
         client, plan = g._legacy_run()
         result: PlotResult = client.run(plan)
-        mode = g.legacy.render if render is None else render
+        return g._present(plan, result, render, extra_html, override_html_style)
+
+    def _present(
+        self, plan: PlotPlan, result: PlotResult, render: object, extra_html: str = "",
+        override_html_style: str | None = None,
+    ) -> Any:  # fmt: skip
+        """What ``plot``/``aplot`` return for ``result``, by render mode."""
+        mode = self.legacy.render if render is None else render
         if mode == "g":
-            return g._uploaded(plan, result)
+            return self._uploaded(plan, result)
         if mode == "databricks":
-            return iframe_html(result.url, g.legacy.height, extra_html, override_html_style)
+            return iframe_html(result.url, self.legacy.height, extra_html, override_html_style)
         return render_result(
-            result, mode, height=g.legacy.height, extra_html=extra_html,
+            result, mode, height=self.legacy.height, extra_html=extra_html,
             override_html_style=override_html_style,
         )  # fmt: skip
 
@@ -356,6 +363,21 @@ class LegacyMethods:
             render="g", memoize=memoize, erase_files_on_fail=erase_files_on_fail,
             validate=validate, warn=warn, schema_validate=schema_validate,
         )  # fmt: skip
+
+
+    async def aplot(self, render: object = None) -> Any:
+        """:meth:`plot` for services on asyncio: ``await client.arun(plan)`` on the client the
+        root rules pick when this is called (a ``using(c)`` block holds per task), with the
+        same plan (and session default sharing) and the same result as ``plot(render=...)``.
+        """
+        check_render(render)
+        client, plan = self._legacy_run()
+        result: PlotResult = await client.arun(plan)
+        return self._present(plan, result, render)
+
+    async def aupload(self) -> Plottable:
+        """:meth:`upload` for services on asyncio: a new plottable holding the result."""
+        return await self.aplot(render="g")  # type: ignore[no-any-return]
 
 
 __all__ = ["LegacyMethods"]

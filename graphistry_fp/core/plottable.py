@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 from pyrsistent import PMap, pmap, thaw
 
+from ..effects.stream import DatasetTable
 from ..errors import PlanError
 from .bindings import FrozenMap, check_bindings
 from .encoders import ComplexKey, Encoders, frozen_map
@@ -40,6 +41,13 @@ def _str_or_none(value: object, what: str) -> str | None:
 
 _new_object = object.__new__
 _MEMO = "_memo"
+
+
+def _bound(frame: Frame | None) -> Any:
+    if frame is None:
+        return None
+    table = frame.table
+    return table.dataset if isinstance(table, DatasetTable) else table
 
 
 @attrs.frozen(kw_only=True, repr=False, slots=False)
@@ -99,13 +107,15 @@ class Plottable(Encoders, LegacyMethods, GraphMethods, Introspection):
 
     @property
     def edges_table(self) -> Any:
-        """The bound edges as a ``pyarrow.Table``, or ``None``."""
-        return None if self.edge_frame is None else self.edge_frame.table
+        """The bound edges as a ``pyarrow.Table`` (the ``pyarrow.dataset.Dataset`` itself
+        when one was bound lazily), or ``None``."""
+        return _bound(self.edge_frame)
 
     @property
     def nodes_table(self) -> Any:
-        """The bound nodes as a ``pyarrow.Table``, or ``None``."""
-        return None if self.node_frame is None else self.node_frame.table
+        """The bound nodes as a ``pyarrow.Table`` (the ``pyarrow.dataset.Dataset`` itself
+        when one was bound lazily), or ``None``."""
+        return _bound(self.node_frame)
 
     def edges(
         self,
@@ -117,8 +127,10 @@ class Plottable(Encoders, LegacyMethods, GraphMethods, Introspection):
         """Bind the edges table and, optionally, its source/destination/edge-id columns.
 
         Args:
-            df: a pandas DataFrame, a ``pyarrow.Table``, or any object exporting the Arrow
-                C stream interface (polars, DuckDB).
+            df: a pandas DataFrame, a ``pyarrow.Table``, any object exporting the Arrow
+                C stream interface (polars, DuckDB), or a ``pyarrow.dataset.Dataset`` (a
+                folder or list of Parquet/Arrow/CSV files), bound lazily: ``plan()`` checks
+                its schema, and a run streams it batch by batch (README "Big graphs").
             source, destination: the columns holding each edge's endpoints.
             edge: an edge-id column (kept, never sent, as in pygraphistry).
 
@@ -137,8 +149,9 @@ class Plottable(Encoders, LegacyMethods, GraphMethods, Introspection):
         """
         frame = to_frame(df, "nodes")
         bound = check_bindings({"node": node})
-        # pygraphistry infers a node title only for pandas nodes (PROTOCOL.md 4.3)
-        auto_title = type(df).__module__.startswith("pandas")
+        # pygraphistry infers no node title for Arrow tables and Arrow streams (polars...)
+        # (PROTOCOL.md 4.3); pandas nodes, and datasets (which it cannot take), get one
+        auto_title = not hasattr(df, "__arrow_c_stream__") or type(df).__module__.startswith("pandas")
         changes: dict[str, Any] = {}
         if auto_title != self.legacy.auto_title:
             changes[LEGACY] = attrs.evolve(self.legacy, auto_title=auto_title)
@@ -246,7 +259,8 @@ class Plottable(Encoders, LegacyMethods, GraphMethods, Introspection):
         parts = []
         for label, frame in (("edges", self.edge_frame), ("nodes", self.node_frame)):
             if frame is not None:
-                parts.append(f"{label}={frame.table.num_rows}x{frame.table.num_columns}")
+                rows = frame.table.num_rows
+                parts.append(f"{label}={'?' if rows is None else rows}x{frame.table.num_columns}")
         if self.bindings:
             parts.append(f"bindings={dict(self.bindings)}")
         if self.dataset_name is not None:

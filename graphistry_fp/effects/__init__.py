@@ -23,12 +23,14 @@ from .records import (
     UploadTable,
     canonical_json,
 )
+from .stream import DatasetTable
 from .url import viewer_url
 from .walk import Walk, perform_plan, walk
 
 __all__ = [
     "DATASET",
     "CreateDataset",
+    "DatasetTable",
     "Effect",
     "PlotPlan",
     "PlotResult",

@@ -7,8 +7,17 @@ from collections.abc import Iterator
 import attrs
 
 from .records import CreateDataset, Effect, Share, UploadTable
+from .stream import DatasetTable
 
 Stage = tuple[Effect, ...]
+
+
+def _shape(upload: UploadTable) -> str:
+    table = upload.table
+    if isinstance(table, DatasetTable):
+        rows = "rows counted at run time" if table.rows is None else f"{table.rows} rows"
+        return f"{upload.num_columns} columns, {rows}, streamed from a {table.describe()}"
+    return f"{upload.num_rows} rows x {upload.num_columns} columns"
 
 
 @attrs.frozen
@@ -56,10 +65,7 @@ class PlotPlan:
             if isinstance(effect, CreateDataset):
                 lines.append(f"  {number}. create dataset {effect.name!r}")
             elif isinstance(effect, UploadTable):
-                lines.append(
-                    f"  {number}. upload {effect.kind}: "
-                    f"{effect.num_rows} rows x {effect.num_columns} columns"
-                )
+                lines.append(f"  {number}. upload {effect.kind}: {_shape(effect)}")
             elif isinstance(effect, Share):
                 lines.append(f"  {number}. share: mode={effect.mode}")
         return "\n".join(lines)

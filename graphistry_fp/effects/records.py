@@ -16,6 +16,7 @@ import attrs
 import pyarrow as pa
 from pyrsistent import PMap, freeze, thaw
 
+from .stream import DatasetTable
 from .tables import tables_equal
 
 TableKind: TypeAlias = Literal["edges", "nodes"]
@@ -62,21 +63,44 @@ class CreateDataset:
         return f"CreateDataset(body={canonical_json(self.body)})"
 
 
+def _sources_equal(a: pa.Table | DatasetTable, b: pa.Table | DatasetTable) -> bool:
+    if isinstance(a, pa.Table) and isinstance(b, pa.Table):
+        return tables_equal(a, b)
+    return type(a) is type(b) and bool(a == b)
+
+
+def _id_pairs(ids: Any) -> tuple[tuple[str, str], ...]:
+    return tuple((str(column), str(binding)) for column, binding in ids)
+
+
 @attrs.frozen
 class UploadTable:
     """Upload one Arrow table to a dataset (PROTOCOL.md 2.9); its result is ``None``.
 
-    ``table`` is sent as one Arrow IPC *file*. Equality compares the tables' contents.
+    ``table`` is sent as one Arrow IPC *file*: a ``pyarrow.Table``, or a
+    :class:`~graphistry_fp.effects.stream.DatasetTable` streamed from its files batch by
+    batch when the plan runs. Equality compares a table's contents, a dataset's files and
+    schema. ``ids`` lists the ``(column, binding)`` pairs that must hold no nulls and are
+    checked while streaming (an in-memory table was already checked by ``plan()``).
     """
 
     dataset: Ref | str
     kind: TableKind
-    table: pa.Table = attrs.field(eq=attrs.cmp_using(eq=tables_equal), hash=False, repr=False)
+    table: pa.Table | DatasetTable = attrs.field(
+        eq=attrs.cmp_using(eq=_sources_equal), hash=False, repr=False
+    )
+    ids: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_id_pairs)
 
     @property
-    def num_rows(self) -> int:
-        """Rows in the table."""
-        return int(self.table.num_rows)
+    def streamed(self) -> bool:
+        """True when the table is read from files as the plan runs."""
+        return isinstance(self.table, DatasetTable)
+
+    @property
+    def num_rows(self) -> int | None:
+        """Rows in the table; ``None`` for a dataset whose rows are counted at run time."""
+        rows = self.table.num_rows
+        return None if rows is None else int(rows)
 
     @property
     def num_columns(self) -> int:
@@ -84,9 +108,10 @@ class UploadTable:
         return int(self.table.num_columns)
 
     def __repr__(self) -> str:
+        rows = "at run time" if self.num_rows is None else self.num_rows
         return (
             f"UploadTable(dataset={self.dataset!r}, kind={self.kind!r}, "
-            f"rows={self.num_rows}, columns={self.num_columns})"
+            f"rows={rows}, columns={self.num_columns})"
         )
 
 

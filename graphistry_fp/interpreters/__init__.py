@@ -19,6 +19,10 @@ A fleet of processes shares tokens through a ``TokenStore`` (``tokenstore.py``; 
 ``redis_store.py``): ``shared.py`` is the fleet-wide single flight over its lease lock,
 ``sealing.py`` encrypts entries and names them, and ``shared_cache.py`` is the token cache
 of a client given ``token_store=``.
+The same flows run on an event loop (issue 14): ``async_flow.arun_flow`` is the async
+runner, ``async_transport.py`` the httpx transport (one set of pools per loop),
+``async_run.py`` performs a plan (``arun_plan``) and ``async_client.py`` gives every HTTP
+client its ``a*`` methods; ``single_flight.py`` is the one flight threads and tasks share.
 
 This layer also owns the process-wide global root (``roots.py``) and what ``plot()``
 returns (``render.py``). Both are installed into ``core`` when this package is imported,

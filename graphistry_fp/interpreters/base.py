@@ -3,6 +3,8 @@
 A client owns what a plan must not: credentials, a token cache and a connection pool.
 ``client.run(plan)`` performs a :class:`~graphistry_fp.effects.PlotPlan` and returns a
 :class:`~graphistry_fp.effects.PlotResult`; it uses this client and ignores every root.
+``await client.arun(plan)`` does the same without blocking an event loop (DESIGN.md
+section 3, "Async"); ``atoken``, ``arefresh``, ``aclose`` and ``async with`` likewise.
 """
 
 from __future__ import annotations
@@ -84,6 +86,45 @@ class Client(abc.ABC):
 
     def close(self) -> None:  # noqa: B027 - optional hook, a no-op by default
         """Release this client's resources (its connection pool)."""
+
+    async def arun(self, plan: PlotPlan) -> PlotResult:
+        """``run(plan)`` without blocking the running event loop.
+
+        The HTTP clients interpret the plan on the loop (httpx); this default, for clients
+        that only have ``run``, runs it on a worker thread.
+        """
+        import asyncio  # here: importing the package loads no asyncio (tests/core/test_purity)
+
+        return await asyncio.to_thread(self.run, plan)
+
+    async def atoken(self) -> str:
+        """``token()`` without blocking the running event loop."""
+        import asyncio
+
+        return await asyncio.to_thread(self.token)
+
+    async def arefresh(self) -> str:
+        """``refresh()`` without blocking the running event loop."""
+        import asyncio
+
+        return await asyncio.to_thread(self.refresh)
+
+    async def aclose(self) -> None:
+        """``close()`` without blocking the running event loop."""
+        import asyncio
+
+        await asyncio.to_thread(self.close)
+
+    async def __aenter__(self) -> Client:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
 
     def __enter__(self) -> Client:
         return self

@@ -17,11 +17,14 @@ from typing import Any
 from graphistry_fp.effects import PlotPlan, PlotResult
 from graphistry_fp.errors import ConfigError, GraphistryError
 
+from .async_client import AsyncMethods
+from .async_transport import AsyncTransport
 from .auth_flows import LoginFlow, password_login, personal_key_login
 from .base import Client
 from .config import Config, make_config
 from .grants import Grant
 from .http import annotate, run_plan
+from .progress import ProgressOptions, progress_options
 from .replies import scrub_error
 from .tokens import TokenCache
 from .tokenstore import TokenStore, check_opt_in, check_store
@@ -58,7 +61,7 @@ def _org(value: object) -> str | None:
     return value.strip()
 
 
-class _HttpClient(Client):
+class _HttpClient(AsyncMethods, Client):
     """What the HTTP interpreters share: config, transport, token cache, flow runner, run."""
 
     def __init__(
@@ -73,6 +76,10 @@ class _HttpClient(Client):
         secrets: tuple[str, ...] = (),
         share: tuple[TokenStore, str, str] | None = None,
     ) -> None:
+        options = dict(options)
+        self._progress: ProgressOptions = progress_options(
+            options.pop("on_progress", None), options.pop("progress", True)
+        )
         # Every credential this client holds, scrubbed from every error it raises.
         self._credentials = (
             secrets + ((token,) if token is not None else ()) + ((share[2],) if share else ())
@@ -81,8 +88,10 @@ class _HttpClient(Client):
         if not self._config.certificate_validation:
             warn_insecure_once()
         self._transport = Transport(self._config)
+        self._atransport = AsyncTransport(self._config)
         cache: dict[str, Any] = {"login": login, "org_name": _org(org_name), "token": token,
-                                 "run_flow": self._run_flow, "run_flow_str": self._run_flow}  # fmt: skip
+                                 "run_flow": self._run_flow, "run_flow_str": self._run_flow,
+                                 "arun_flow": self._arun_flow}  # fmt: skip
         if share is None:
             self._tokens = TokenCache(**cache)
         else:
@@ -191,6 +200,7 @@ class _HttpClient(Client):
                 transport=self._transport,
                 tokens=self._tokens,
                 executor=self._executor_factory,
+                progress=self._progress,
             )
         except GraphistryError as error:
             raise self._scrubbed(error) from None
@@ -202,6 +212,7 @@ class _HttpClient(Client):
         if executor is not None:
             executor.shutdown(wait=True)
         self._transport.close()
+        self._atransport.forget()
 
     def _describe(self) -> str:
         return ""
@@ -236,6 +247,10 @@ class ClientUserPass(_HttpClient):
             ``max_reply_bytes=4 MiB`` (a bigger reply is a ProtocolError),
             ``request_deadline=300`` (seconds per request in all, retries included, plus
             one second per 100 KB of upload body; past it, TransportError).
+            ``on_progress=None`` (a callable receiving each upload's
+            :class:`~graphistry_fp.interpreters.progress.ProgressEvent`, from the
+            uploading thread), ``progress=True`` (a tqdm bar for uploads over 16 MiB on a
+            terminal or in a notebook; ``False`` turns it off).
 
     Raises:
         ConfigError: invalid options (a scheme in ``server``, a negative timeout, an

@@ -22,6 +22,7 @@ from ..effects import (
     viewer_url,
 )
 from .base import Client
+from .progress import progress_options
 
 
 def _uuid_shaped(hex32: str) -> str:
@@ -35,6 +36,8 @@ class DryRunClient(Client):
     Args:
         server: the host named in result URLs (``dry-run.invalid`` never resolves).
         org_name: the org reported in results.
+        on_progress, progress: accepted (and validated) as by every client; a dry run
+            sends no bytes, so there is never progress to report.
 
     Example:
         >>> c = DryRunClient()
@@ -43,7 +46,15 @@ class DryRunClient(Client):
         ['CreateDataset', 'UploadTable']
     """
 
-    def __init__(self, *, server: str = "dry-run.invalid", org_name: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        server: str = "dry-run.invalid",
+        org_name: str | None = None,
+        on_progress: object = None,
+        progress: object = True,
+    ) -> None:
+        progress_options(on_progress, progress)  # validated as by every client; never called
         self._server = server
         self._org = org_name
         self._lock = threading.Lock()

@@ -40,14 +40,19 @@ from graphistry_fp.effects.tables import to_ipc_file
 from graphistry_fp.errors import AuthenticationError, GraphistryError, PlanError, ProtocolError
 
 from .config import Config
+from .progress import ProgressOptions
 from .replies import error_for, expect_json
+from .streaming import StreamBody, stream_body, with_progress
 from .tokens import AuthState, TokenCache
 from .transport import Transport
 from .wire import Flow, Request, Response, run_flow
 
 
 def _ipc_file(effect: UploadTable) -> Any:
-    """The Arrow IPC *file* body of an upload (PROTOCOL.md 4.4), as a ``pyarrow.Buffer``."""
+    """The Arrow IPC *file* body of an upload (PROTOCOL.md 4.4): a ``pyarrow.Buffer``, or
+    a :class:`~.streaming.StreamBody` for a dataset streamed while it is sent."""
+    if effect.streamed:
+        return stream_body(effect)
     return to_ipc_file(effect.table)
 
 
@@ -152,11 +157,20 @@ def annotate(
 class _Run:
     """One run: the snapshot, and the single re-authentication it may do."""
 
-    def __init__(self, config: Config, transport: Transport, tokens: TokenCache) -> None:
+    def __init__(
+        self,
+        config: Config,
+        transport: Transport,
+        tokens: TokenCache,
+        progress: ProgressOptions | None = None,
+        snapshot: AuthState | None = None,
+    ) -> None:
         self.config = config
+        self.progress = progress
         self.transport = transport
         self.tokens = tokens
-        snapshot = tokens.current()
+        if snapshot is None:
+            snapshot = tokens.current()
         self.org_name = snapshot.org_name
         self._state = snapshot
         self._reauthenticated = False
@@ -176,31 +190,45 @@ class _Run:
         for upload in plan.uploads():
             self._bodies[upload.kind] = executor.submit(_ipc_file, upload)
 
+    def _reauth_begin(self, stale: AuthState) -> AuthState | None:
+        """The run's re-authentication bookkeeping (the caller holds the run's lock).
+
+        Returns the state to use when another request of this run already re-authenticated,
+        raises when it failed or when the one re-authentication is spent, else claims it
+        (None: the caller re-authenticates, then calls :meth:`_reauth_end`).
+        """
+        if self._state is not stale:  # another request of this run already did it
+            return self._state
+        if self._reauth_error is not None:
+            # Requests that got their 401 concurrently (edges and nodes) share the one
+            # re-authentication's failure, not a claim that a fresh token was refused.
+            raise copy.copy(self._reauth_error)
+        if self._reauthenticated:
+            raise AuthenticationError(
+                "the server refused a freshly obtained token (401); check the user's access"
+            )
+        self._reauthenticated = True
+        return None
+
+    def _reauth_end(self, state: AuthState) -> AuthState:
+        if state.org_name != self.org_name:
+            raise AuthenticationError(
+                "the token was refused (401) and the client switched org since this "
+                "run began; run the plan again"
+            )
+        self._state = state
+        return state
+
     def _reauth(self, stale: AuthState) -> AuthState:
         with self._lock:
-            if self._state is not stale:  # another request of this run already did it
-                return self._state
-            if self._reauth_error is not None:
-                # Requests that got their 401 concurrently (edges and nodes) share the one
-                # re-authentication's failure, not a claim that a fresh token was refused.
-                raise copy.copy(self._reauth_error)
-            if self._reauthenticated:
-                raise AuthenticationError(
-                    "the server refused a freshly obtained token (401); check the user's access"
-                )
-            self._reauthenticated = True
+            done = self._reauth_begin(stale)
+            if done is not None:
+                return done
             try:
-                state = self.tokens.reauthenticate(stale)
-                if state.org_name != self.org_name:
-                    raise AuthenticationError(
-                        "the token was refused (401) and the client switched org since this "
-                        "run began; run the plan again"
-                    )
+                return self._reauth_end(self.tokens.reauthenticate(stale))
             except GraphistryError as error:
                 self._reauth_error = error
                 raise
-            self._state = state
-            return state
 
     def send(self, request: Request) -> Response:
         if not request.run_token:
@@ -215,14 +243,29 @@ class _Run:
 
     def perform(self, effect: Effect) -> Any:
         if isinstance(effect, UploadTable):
-            body = self._bodies[effect.kind].result()
-            flow: Flow[Any] = upload_table(effect, self.org_name, body)
-        else:
-            flow = PERFORMERS[type(effect)](effect, self.org_name)
-        result = run_flow(flow, self.send)
+            return self._upload(effect)
+        result = run_flow(PERFORMERS[type(effect)](effect, self.org_name), self.send)
         if isinstance(effect, CreateDataset):
             self.dataset_id = result
         return result
+
+    def _upload(self, effect: UploadTable) -> None:
+        """Upload one table: its prepared body, reporting progress; a streamed body that a
+        proxy refuses as chunked (411 Length Required) is counted and sent once more."""
+        body = with_progress(self._bodies[effect.kind].result(), effect.kind,
+                             str(effect.dataset), self.progress)  # fmt: skip
+        try:
+            try:
+                return run_flow(upload_table(effect, self.org_name, body), self.send)
+            except ProtocolError as error:
+                chunked = isinstance(body, StreamBody) and body.length is None
+                if error.status != 411 or not chunked:
+                    raise
+                body = body.counted()
+                return run_flow(upload_table(effect, self.org_name, body), self.send)
+        finally:
+            if isinstance(body, StreamBody) and body.progress is not None:
+                body.progress.close()
 
     def stage(self, stage: Stage, executor: Callable[[], Executor]) -> tuple[Any, ...]:
         if len(stage) == 1:
@@ -252,8 +295,11 @@ def run_plan(
     transport: Transport,
     tokens: TokenCache,
     executor: Callable[[], Executor],
+    progress: ProgressOptions | None = None,
 ) -> PlotResult:
     """Perform ``plan``: create, upload (edges and nodes concurrently), share; build the URL.
+
+    ``progress`` reports the uploads' bytes (``on_progress`` events, the tqdm bar).
 
     Raises:
         GraphistryError: typed (DESIGN.md section 6), carrying server, org and dataset id.
@@ -261,7 +307,7 @@ def run_plan(
     check_uploads(plan)
     run: _Run | None = None
     try:
-        run = _Run(config, transport, tokens)
+        run = _Run(config, transport, tokens, progress)
         run.prepare(plan, executor())
         current = run
         dataset_id = perform_plan(plan, lambda stage: current.stage(stage, executor))

@@ -22,8 +22,10 @@ user to log in again: it never opens an interactive flow in the middle of a serv
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -181,6 +183,20 @@ class ClientSSO(_HttpClient):
         finally:
             _EXPLICIT_LOGIN.reset(marker)
 
+    async def alogin(self) -> str:
+        """:meth:`login` without blocking the loop: the same flow, awaited.
+
+        ``on_auth_url`` is still called synchronously (on the loop), once, before polling.
+        """
+        marker = _EXPLICIT_LOGIN.set(True)
+        try:
+            try:
+                return await self._alogin_once()
+            except _LoginRequired:
+                return await self._alogin_once()
+        finally:
+            _EXPLICIT_LOGIN.reset(marker)
+
     def token(self) -> str:
         """A valid JWT: signs in interactively at first need, refreshes ahead of expiry.
 
@@ -213,6 +229,12 @@ class ClientSSO(_HttpClient):
             return self._tokens.current().token
         return self._tokens.reauthenticate(stale).token
 
+    async def _alogin_once(self) -> str:
+        stale = self._tokens.peek()
+        if stale is None:
+            return (await self._tokens.acurrent()).token
+        return (await self._tokens.areauthenticate(stale)).token
+
     def _login(self, org_name: str | None) -> Flow[Grant]:
         """The login the token cache asked for: interactive only at first need or on request."""
         if self._tokens.peek() is not None and not _EXPLICIT_LOGIN.get():
@@ -237,6 +259,17 @@ class ClientSSO(_HttpClient):
     def _sleep(self, seconds: float) -> None:
         if self._closing.wait(seconds):
             raise AuthenticationError("single sign-on stopped: the client was closed")
+
+    async def _asleep(self, seconds: float) -> None:
+        """The async poll pause, cut short (raising) when the client is closed."""
+        deadline = time.monotonic() + seconds
+        while True:
+            if self._closing.is_set():
+                raise AuthenticationError("single sign-on stopped: the client was closed")
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            await asyncio.sleep(min(left, 0.05))
 
     def _describe(self) -> str:
         idp = f"idp_name={self._idp!r}, " if self._idp is not None else ""

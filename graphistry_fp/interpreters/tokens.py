@@ -3,11 +3,14 @@
 Theory of operation. The cache holds one immutable :class:`AuthState` (token, org, expiry),
 replaced as a whole, so a run that reads it gets a consistent (org, token) snapshot. Reading
 a fresh state takes no lock-held I/O. Anything that needs the network (first login, refresh
-ahead of expiry, re-login after expiry or a 401, an org switch) goes through
-:meth:`TokenCache._exclusive`: one thread performs the request while holding ``_flight``;
-threads that arrive meanwhile wait, then find the new state (or the same error) instead of
-sending requests of their own. That is the single flight: one request for any number of
-threads.
+ahead of expiry, re-login after expiry or a 401, an org switch) is done by the one leader
+of the cache's :class:`~.single_flight.FlightCell`. A renewal is one flow
+(``_renewal``): a thread leads with the sync runner (``_renew``), a task with the async
+runner (``_arenew``; a subclass that overrides the sync ``_renew``, the fleet cache of
+``shared_cache``, has it run on a worker thread). Threads and tasks (on any event loop)
+that arrive meanwhile wait, then find the new state (or the same error) instead of sending
+requests of their own. That is the single flight: one request for any number of threads
+and tasks. Org switches are sync only (``switch``).
 
 Expiry is read from the JWT's ``exp`` (and ``iat``) claims (``grants.claims``), without
 verifying the signature (the client does not hold the server's key). A token is refreshed when less
@@ -19,25 +22,26 @@ used until the server answers 401.
 
 from __future__ import annotations
 
-import copy
-import threading
+import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import attrs
 
-from graphistry_fp.errors import GraphistryError
-
 from .auth_flows import LoginFlow, renew, switch_org
-from .grants import Grant, claims
+from .grants import claims
+from .single_flight import FlightCell
 from .wire import Flow
 
 #: Refresh when less than this many seconds remain (or half the lifetime, if shorter).
 REFRESH_MARGIN_S = 60.0
 
 #: Runs a flow to its outcome (the client's :func:`~.wire.run_flow` over its transport).
-GrantRunner = Callable[[Flow[Grant]], Grant]
+GrantRunner = Callable[[Flow[Any]], Any]
 StrRunner = Callable[[Flow[str]], str]
+#: Runs a flow to its outcome on the running event loop (``async_flow.arun_flow``).
+AsyncRunner = Callable[[Flow[Any]], Awaitable[Any]]
 
 
 @attrs.frozen
@@ -90,6 +94,7 @@ class TokenCache:
             typed for flows that return a token.
         token: an initial token (ClientJWT), or None.
         clock: epoch seconds; injectable for tests.
+        arun_flow: runs a flow over the async transport (the ``a*`` methods need it).
     """
 
     def __init__(
@@ -101,6 +106,7 @@ class TokenCache:
         run_flow_str: StrRunner,
         token: str | None = None,
         clock: Callable[[], float] = time.time,
+        arun_flow: AsyncRunner | None = None,
     ) -> None:
         self._login = login
         self._run_flow = run_flow
@@ -111,12 +117,14 @@ class TokenCache:
         # it, as a login reply's ``active_organization`` is adopted, and switch nothing.
         self._switch_pending = org_name is not None
         self._org = org_name if org_name is not None or token is None else claims(token).org
-        self._state: AuthState | None = (
+        self._cell: FlightCell[AuthState] = FlightCell(
             None if token is None else AuthState.of(token, self._org, clock())
         )
-        self._flight = threading.Lock()
-        self._generation = 0
-        self._failure: GraphistryError | None = None
+        self._arun_flow = arun_flow
+
+    @property
+    def _state(self) -> AuthState | None:
+        return self._cell.state
 
     @property
     def org_name(self) -> str | None:
@@ -131,6 +139,10 @@ class TokenCache:
     def _usable(self, state: AuthState | None) -> bool:
         return state is not None and not self._switch_pending and state.fresh(self._clock())
 
+    def _run_any(self, flow: Flow[AuthState]) -> AuthState:
+        state: AuthState = self._run_flow(flow)
+        return state
+
     def current(self) -> AuthState:
         """A state whose token needs no refresh, obtaining one if needed (single flight)."""
         state = self._state
@@ -138,21 +150,44 @@ class TokenCache:
             return state
         return self._exclusive(self._usable, self._renew)
 
+    async def acurrent(self) -> AuthState:
+        """:meth:`current` for a task: the same single flight, awaited."""
+        state = self._state
+        if state is not None and self._usable(state):
+            return state
+        return await self._aexclusive(self._usable, self._arenew)
+
+    def _stale_test(self, stale: AuthState) -> Callable[[AuthState | None], bool]:
+        def satisfied(state: AuthState | None) -> bool:
+            return state is not None and state is not stale and self._usable(state)
+
+        return satisfied
+
     def reauthenticate(self, stale: AuthState) -> AuthState:
         """After a 401 with ``stale``'s token: a new state (one login, or a refresh for JWT).
 
         Compared by identity, so a server that re-issues an identical token string (same
         claims within one second) still counts as renewed.
         """
+        return self._exclusive(self._stale_test(stale), lambda s: self._renew(s, mode="login"))
 
-        def satisfied(state: AuthState | None) -> bool:
-            return state is not None and state is not stale and self._usable(state)
-
-        return self._exclusive(satisfied, lambda state: self._renew(state, mode="login"))
+    async def areauthenticate(self, stale: AuthState) -> AuthState:
+        """:meth:`reauthenticate` for a task."""
+        if type(self).reauthenticate is not TokenCache.reauthenticate:
+            return await asyncio.to_thread(self.reauthenticate, stale)  # a subclass's rule
+        return await self._aexclusive(
+            self._stale_test(stale), lambda s: self._arenew(s, mode="login")
+        )
 
     def refresh(self) -> AuthState:
         """Refresh now (log in if never logged in or if the server refuses)."""
-        return self._exclusive(lambda state: False, self._renew, share_failure=False)
+        return self._exclusive(_never, self._renew, share_failure=False)
+
+    async def arefresh(self) -> AuthState:
+        """:meth:`refresh` for a task."""
+        if type(self).refresh is not TokenCache.refresh:
+            return await asyncio.to_thread(self.refresh)  # a subclass's rule
+        return await self._aexclusive(_never, self._arenew, share_failure=False)
 
     def switch(self, org_name: str) -> AuthState:
         """Make ``org_name`` the client's org: post the switch now (logging in if needed)."""
@@ -171,29 +206,57 @@ class TokenCache:
             self._org, self._switch_pending = org_name, False
             return AuthState.of(token, org_name, self._clock())
 
-        return self._exclusive(lambda state: False, op, share_failure=False)
+        return self._exclusive(_never, op, share_failure=False)
 
     def _renew(self, state: AuthState | None, mode: str = "refresh") -> AuthState:
-        """One renewal, run by the single flight (the caller holds ``_flight``)."""
+        """One renewal, run by the single flight's leader thread (sync runner).
+
+        The override point of a cache that renews elsewhere first (``shared_cache``: the
+        fleet's store); :meth:`_arenew` runs such an override on a worker thread.
+        """
+        return self._run_any(self._renewal(state, mode))
+
+    async def _arenew(self, state: AuthState | None, mode: str = "refresh") -> AuthState:
+        """One renewal, run by the single flight's leader task (async runner)."""
+        if type(self)._renew is not TokenCache._renew:
+            # A subclass's rule (sync: the fleet's store), on a worker thread. If this task
+            # is cancelled, the thread's renewal still ends before the flight lands, so a
+            # waiter's renewal never overlaps it (its result is dropped: the next need renews).
+            renewal = asyncio.ensure_future(asyncio.to_thread(self._renew, state, mode))
+            try:
+                return await asyncio.shield(renewal)
+            except asyncio.CancelledError:
+                await asyncio.wait([renewal])
+                if not renewal.cancelled():
+                    renewal.exception()  # retrieved: dropped with the cancelled run
+                raise
+        arun_flow = self._arun_flow
+        if arun_flow is None:
+            raise RuntimeError("this token cache has no async flow runner")
+        new: AuthState = await arun_flow(self._renewal(state, mode))
+        return new
+
+    def _renewal(self, state: AuthState | None, mode: str) -> Flow[AuthState]:
+        """The renewal decision and its requests, as one flow (either runner runs it)."""
         now = self._clock()
         if state is not None and self._switch_pending and state.fresh(now) and mode != "login":
-            token = self._run_flow_str(switch_org(state.token, self._org or ""))
+            token = yield from switch_org(state.token, self._org or "")
         else:
-            grant = self._run_flow(
-                renew(
-                    None if state is None else state.token,
-                    expired=state is not None and state.expired(now),
-                    org_name=self._org,
-                    login=self._login,
-                    switch=self._switch_pending,
-                    mode="login" if mode == "login" else "refresh",
-                )
+            grant = yield from renew(
+                None if state is None else state.token,
+                expired=state is not None and state.expired(now),
+                org_name=self._org,
+                login=self._login,
+                switch=self._switch_pending,
+                mode="login" if mode == "login" else "refresh",
             )
             token = grant.token
             # Adopt the org the login reply names; later logins ask for it explicitly.
             self._org = grant.org_name
         self._switch_pending = False
         return AuthState.of(token, self._org, self._clock())
+
+    # -- the single flight, for threads (blocking) and tasks (awaiting) -----------------
 
     def _exclusive(
         self,
@@ -202,27 +265,19 @@ class TokenCache:
         *,
         share_failure: bool = True,
     ) -> AuthState:
-        """Run ``op`` as the single flight unless ``satisfied`` already holds.
+        """Run ``op`` as the single flight (this thread leads or waits), unless satisfied."""
+        return self._cell.exclusive(satisfied, op, share_failure=share_failure)
 
-        A caller that waited behind a failed flight gets a copy of its error instead of
-        sending a request of its own (``share_failure``); explicit operations (refresh,
-        switch) always make their own attempt.
-        """
-        seen = self._generation
-        with self._flight:
-            state = self._state
-            if state is not None and satisfied(state):
-                return state
-            if share_failure and self._generation != seen and self._failure is not None:
-                # The flight we waited for failed: share its error, send no request.
-                raise copy.copy(self._failure)
-            try:
-                new = op(state)
-            except GraphistryError as error:
-                self._failure = error
-                self._generation += 1
-                raise
-            self._state = new
-            self._failure = None
-            self._generation += 1
-            return new
+    async def _aexclusive(
+        self,
+        satisfied: Callable[[AuthState | None], bool],
+        op: Callable[[AuthState | None], Awaitable[AuthState]],
+        *,
+        share_failure: bool = True,
+    ) -> AuthState:
+        """The same single flight for a task: it leads (awaiting ``op``) or awaits the leader."""
+        return await self._cell.aexclusive(satisfied, op, share_failure=share_failure)
+
+
+def _never(state: AuthState | None) -> bool:
+    return False

@@ -42,6 +42,7 @@ from graphistry_fp.errors import GraphistryError, ProtocolError, TransportError
 from .config import Config
 from .limits import ACCEPT_ENCODING, ReplyReader, deadline_seconds
 from .replies import scrub
+from .streaming import body_size, request_data
 from .watchdog import WATCHDOG
 from .watched import IO_ERRORS, Adapter, Deadline, Watch, kind, watching
 from .wire import RETRY_STATUSES, Request, Response
@@ -168,8 +169,9 @@ class Transport:
         elif request.form is not None:
             kwargs["data"] = dict(request.form)
         elif request.body is not None:
-            # A fresh zero-copy view of the Arrow buffer per attempt; no Content-Type.
-            kwargs["data"] = memoryview(request.body).cast("B")
+            # Per attempt: a fresh zero-copy view of the Arrow buffer, or a streamed body
+            # started over (streaming.request_data); no Content-Type.
+            kwargs["data"] = request_data(request.body)
         watching(watch)
         try:
             raw = self._session.request(
@@ -253,7 +255,7 @@ class Transport:
             timeout = self._config.timeout
             if request.timeout is not None:
                 timeout = (min(timeout[0], request.timeout), min(timeout[1], request.timeout))
-        size = memoryview(request.body).nbytes if request.body is not None else 0
+        size = body_size(request.body) if request.body is not None else 0
         deadline = deadline_seconds(self._config.request_deadline, size, request.timeout)
         ends = time.monotonic() + deadline
         attempts = 1 + (self._config.max_retries if request.idempotent else 0)

@@ -48,5 +48,17 @@ class ClientUnconfigured(Client):
         """Raises ``NotConfiguredError`` saying how to register or pass a client."""
         raise NotConfiguredError(_HOW)
 
+    async def arun(self, plan: PlotPlan) -> PlotResult:
+        """Raises ``NotConfiguredError`` saying how to register or pass a client."""
+        raise NotConfiguredError(_HOW)
+
+    async def atoken(self) -> str:
+        """Raises ``NotConfiguredError``."""
+        raise NotConfiguredError(_HOW)
+
+    async def arefresh(self) -> str:
+        """Raises ``NotConfiguredError``."""
+        raise NotConfiguredError(_HOW)
+
     def __repr__(self) -> str:
         return "ClientUnconfigured()"

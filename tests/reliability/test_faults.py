@@ -154,11 +154,21 @@ def residue_of(srv: LocalServer, before: set[str]) -> Residue:
     return sorted(((d.edges_rows, d.nodes_rows, d.privacy) for d in new), key=repr)
 
 
+#: Runs a plan with a client: ``client.run`` here, ``client.arun`` on a loop in
+#: ``tests/interpreters/test_async_faults.py`` (the same table, the same checks).
+PlanRunner = Callable[[ClientUserPass, PlotPlan], Any]
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_fault_ends_typed_bounded_and_client_stays_usable(srv: LocalServer, name: str) -> None:
     """The run succeeds or raises the expected GraphistryError subclass, naming the step,
     within its bound; the server holds exactly the documented residue, owned by the run's
     tenant in the run's org; the same client's next run succeeds."""
+    check_fault_case(srv, name, lambda client, plan: client.run(plan))
+
+
+def check_fault_case(srv: LocalServer, name: str, run: PlanRunner) -> None:
+    """Run fault case ``name`` with ``run`` and check its outcome, bound and residue."""
     case = CASES[name]
     client = user_client(srv, "alice", org_name="shared", **case.client)
     if case.login_first:
@@ -170,7 +180,7 @@ def test_fault_ends_typed_bounded_and_client_stays_usable(srv: LocalServer, name
 
     def attempt() -> Any:
         try:
-            return client.run(case.plan())
+            return run(client, case.plan())
         except GraphistryError as error:
             return error
 
@@ -198,7 +208,7 @@ def test_fault_ends_typed_bounded_and_client_stays_usable(srv: LocalServer, name
         # The error names the half-made dataset, if any, so the caller can log it.
         assert ([d.dataset_id for d in left] or [None]) == [outcome.dataset_id]
 
-    after = bounded(10, lambda: client.run(full_plan("after the fault")))
+    after = bounded(10, lambda: run(client, full_plan("after the fault")))
     record = srv.dataset(after.dataset_id)
     assert (len(EDGES), len(NODES), "alice", "shared") == (
         record.edges_rows, record.nodes_rows, record.owner, record.org

@@ -12,7 +12,9 @@ client, and resolves by scanning that list.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+from collections import Counter
 from typing import Any
 
 import attrs
@@ -82,6 +84,7 @@ class RootRules(RuleBasedStateMachine):
         self.tracked: list[Tracked] = []
         self.contexts: list[contextlib.AbstractContextManager[Any]] = []
         self.model.global_client = graphistry.client_root()
+        self.all_clients: list[Any] = []
 
     def _track(self, p: graphistry.Plottable, path: tuple[Any, ...]) -> Tracked:
         t = Tracked(p, path, attrs.evolve(p), p.root)
@@ -90,11 +93,13 @@ class RootRules(RuleBasedStateMachine):
 
     @initialize(target=clients)
     def first_client(self) -> Any:
-        return graphistry.DryRunClient(server="c0.invalid")
+        self.all_clients.append(graphistry.DryRunClient(server="c0.invalid"))
+        return self.all_clients[-1]
 
     @rule(target=clients, n=st.integers(1, 1000))
     def new_client(self, n: int) -> Any:
-        return graphistry.DryRunClient(server=f"c{n}.invalid")
+        self.all_clients.append(graphistry.DryRunClient(server=f"c{n}.invalid"))
+        return self.all_clients[-1]
 
     # -- starts (rules 1 and 3) -----------------------------------------------------------
 
@@ -155,6 +160,48 @@ class RootRules(RuleBasedStateMachine):
     def exit_using(self) -> None:
         self.contexts.pop().__exit__(None, None, None)
         self.model.using_stack.pop()
+
+    # -- async steps: aplot in concurrent tasks, each inside its own using() or none --------
+
+    @rule(p=plottables, per_task=st.lists(st.one_of(st.none(), clients), min_size=1, max_size=3))
+    def aplot_in_concurrent_tasks(self, p: Tracked, per_task: list[Any]) -> None:
+        """Tasks run at once; task i enters ``using(per_task[i])`` (None: no block), yields,
+        then awaits ``aplot``: each runs on the client the model names for it (its own
+        using, else the enclosing ones, unless a cell of its path holds a client), and no
+        task's using() leaks into another task or back into this context."""
+        bound = {v for v in p.plottable.bindings.values() if isinstance(v, str)} - {"s", "d"}
+        table = EDGES.assign(**{column: "x" for column in bound})
+        target = p.plottable.edges(table, "s", "d")  # a child: resolves as p does
+
+        def expected(c: Any) -> Any:
+            stack = self.model.using_stack
+            self.model.using_stack = stack if c is None else [*stack, c]
+            try:
+                return self.model.resolve(p.path)
+            finally:
+                self.model.using_stack = stack
+
+        async def one(c: Any) -> Any:
+            with graphistry.using(c) if c is not None else contextlib.nullcontext():
+                await asyncio.sleep(0)
+                return await target.aplot(render="url")
+
+        async def wave() -> list[Any]:
+            return await asyncio.gather(*(one(c) for c in per_task), return_exceptions=True)
+
+        before = {id(c): len(c.performed) for c in self.all_clients}
+        outcomes = asyncio.run(wave())
+        wanted = [expected(c) for c in per_task]
+        runs = Counter(id(w) for w in wanted if isinstance(w, graphistry.DryRunClient))
+        performed = {
+            id(c): (len(c.performed) - before[id(c)]) // 2 for c in self.all_clients
+        }
+        assert {k: v for k, v in performed.items() if v} == dict(runs)
+        for want, outcome in zip(wanted, outcomes):
+            if isinstance(want, graphistry.DryRunClient):
+                assert isinstance(outcome, str) and want.server in outcome
+            else:
+                assert isinstance(outcome, graphistry.NotConfiguredError)
 
     @rule(p=consumes(plottables))
     def forget(self, p: Tracked) -> None:
