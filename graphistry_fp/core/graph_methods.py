@@ -88,8 +88,8 @@ class GraphMethods:
         from .materialize import materialize_nodes
 
         nodes, node_id = materialize_nodes(
-            None if self.edge_frame is None else self.edge_frame.table,
-            None if self.node_frame is None else self.node_frame.table,
+            None if self.edge_frame is None else self.edge_frame.in_memory("materialize_nodes()"),
+            None if self.node_frame is None else self.node_frame.in_memory("materialize_nodes()"),
             self.bindings.get("source"), self.bindings.get("destination"), node, reuse,
         )  # fmt: skip
         return self.nodes(nodes, node_id)
@@ -189,12 +189,11 @@ class GraphMethods:
             entity_types, raw_events = raw_events, None
         if raw_events is None:
             frame = self.edge_frame if from_edges else self.node_frame
-            if frame is None or frame.table.num_rows == 0:
-                what = "edges" if from_edges else "nodes"
+            what = "edges" if from_edges else "nodes"
+            table = None if frame is None else frame.in_memory("hypergraph() of a bound table")
+            if table is None or table.num_rows == 0:
                 raise PlanError(f"hypergraph() without raw_events reads the {what}; bind them first")
-            from .introspection import in_memory
-
-            raw_events = in_memory(frame, "hypergraph() without raw_events").to_pandas()
+            raw_events = table.to_pandas()
         tables, _ = self._hypergraph(
             raw_events, entity_types, opts, drop_na, drop_edge_attrs, verbose, direct, engine,
             npartitions, chunksize,

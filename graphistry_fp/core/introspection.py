@@ -18,8 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 from pyrsistent import thaw
 
-from ..effects.stream import DatasetTable
-from ..errors import PlanError
 from .bindings import KNOWN_BINDINGS
 from .legacy_state import LegacyState
 
@@ -45,19 +43,7 @@ def _memoized(g: Any, key: str, compute: Callable[[], Any]) -> Any:
 
 
 def _pandas(frame: Frame | None) -> pd.DataFrame | None:
-    return None if frame is None else in_memory(frame, "_edges/_nodes").to_pandas()
-
-
-def in_memory(frame: Frame, what: str) -> Any:
-    """``frame``'s ``pyarrow.Table``; a lazily read dataset raises :class:`PlanError` (core
-    reads no files: the interpreter streams datasets when a plan runs)."""
-    table = frame.table
-    if isinstance(table, DatasetTable):
-        raise PlanError(
-            f"{what} needs the table in memory, but it is bound as a pyarrow dataset (read at "
-            "upload time); read it yourself first: dataset.to_table().to_pandas()"
-        )
-    return table
+    return None if frame is None else frame.in_memory("reading _edges/_nodes").to_pandas()
 
 
 def _binding(name: str) -> property:

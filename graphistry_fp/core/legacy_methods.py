@@ -2,10 +2,10 @@
 ``plot``, ``upload`` and their async twins ``aplot``/``aupload`` (the viewer settings are in
 ``viewer_settings.py``, the graph-building methods in ``graph_methods.py``).
 
-Names, signatures and defaults are pygraphistry 0.61.2's. ``plot``/``upload`` resolve their client at call time by the root rules (DESIGN.md 4); the
-only thing they add to :meth:`plan` is the legacy session's default sharing
-(``graphistry.privacy(...)``), and only for plottables that resolve to the global root and
-set no privacy of their own.
+Names, signatures and defaults are pygraphistry 0.61.2's. ``plot``/``upload`` resolve their
+client at call time by the root rules (DESIGN.md 4); the only thing they add to
+:meth:`plan` is the legacy session's default sharing (``graphistry.privacy(...)``), and only
+for plottables that resolve to the global root and set no privacy of their own.
 """
 
 from __future__ import annotations
@@ -182,11 +182,10 @@ class LegacyMethods:
         result: PlotResult = client.run(plan)
         return g._present(plan, result, render, extra_html, override_html_style)
 
-    def _present(
-        self, plan: PlotPlan, result: PlotResult, render: object, extra_html: str = "",
-        override_html_style: str | None = None,
-    ) -> Any:  # fmt: skip
-        """What ``plot``/``aplot`` return for ``result``, by render mode."""
+    def _present(self, plan: PlotPlan, result: PlotResult, render: object, extra_html: str,
+                 override_html_style: str | None) -> Any:  # fmt: skip
+        """What ``plot(render)`` returns for ``result``: a URL, notebook object, HTML or a
+        plottable holding the result (``render="g"``)."""
         mode = self.legacy.render if render is None else render
         if mode == "g":
             return self._uploaded(plan, result)
@@ -215,16 +214,16 @@ class LegacyMethods:
             validate=validate, warn=warn, schema_validate=schema_validate,
         )  # fmt: skip
 
-
     async def aplot(self, render: object = None) -> Any:
-        """:meth:`plot` for services on asyncio: ``await client.arun(plan)`` on the client the
-        root rules pick when this is called (a ``using(c)`` block holds per task), with the
-        same plan (and session default sharing) and the same result as ``plot(render=...)``.
+        """:meth:`plot` for services on asyncio: ``await self.get_client().arun(self.plan())``.
+
+        The client is resolved when this is called, by the same rules (a ``using(c)`` block
+        holds per task); returns what ``plot(render=render)`` returns.
         """
         check_render(render)
         client, plan = self._legacy_run()
         result: PlotResult = await client.arun(plan)
-        return self._present(plan, result, render)
+        return self._present(plan, result, render, "", None)
 
     async def aupload(self) -> Plottable:
         """:meth:`upload` for services on asyncio: a new plottable holding the result."""

@@ -151,9 +151,9 @@ class Plottable(Encoders, ViewerSettings, LegacyMethods, GraphMethods, Introspec
         """
         frame = to_frame(df, "nodes")
         bound = check_bindings({"node": node})
-        # pygraphistry infers no node title for Arrow tables and Arrow streams (polars...)
-        # (PROTOCOL.md 4.3); pandas nodes, and datasets (which it cannot take), get one
-        auto_title = not hasattr(df, "__arrow_c_stream__") or type(df).__module__.startswith("pandas")
+        # pygraphistry infers a node title only for pandas nodes (PROTOCOL.md 4.3); a lazily
+        # bound dataset (which pygraphistry cannot take) gets it from its schema (issue 15)
+        auto_title = frame.lazy or type(df).__module__.startswith("pandas")
         changes: dict[str, Any] = {}
         if auto_title != self.legacy.auto_title:
             changes[LEGACY] = attrs.evolve(self.legacy, auto_title=auto_title)
