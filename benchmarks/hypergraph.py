@@ -5,7 +5,11 @@ distinct strings, port: 1,000 distinct integers; fixed seed). Each measurement i
 a fresh subprocess, so the peak RSS of one library never hides in the other's; runs
 alternate ours/theirs in pairs, and the report gives medians and the ratios of medians::
 
-    python -m benchmarks.hypergraph [--events 1000000] [--pairs 5] [--prefault 512]
+    python -m benchmarks.hypergraph [--events 1000000] [--pairs 5] [--prefault 512] [--api core|module]
+
+``--api module`` measures the legacy ``graphistry_fp.hypergraph(...)`` instead of
+``core.hypergraph``: the same tables plus the graph bound (its tables converted to Arrow), as
+pygraphistry's module function also returns its graph.
 
 Each child first runs the same call on 1,000 events (lazy imports of pandas/pyarrow code
 paths, for both libraries), then measures one call on the full table ("first call": time
@@ -63,8 +67,13 @@ def events(n: int) -> pd.DataFrame:
     )
 
 
-def _tables(which: str, df: pd.DataFrame) -> dict[str, pd.DataFrame]:
+def _tables(which: str, df: pd.DataFrame, api: str = "core") -> dict[str, pd.DataFrame]:
     """Every table of one library's hypergraph of ``df`` (pandas engine)."""
+    if which == "ours" and api == "module":
+        import graphistry_fp
+
+        out = graphistry_fp.hypergraph(df, verbose=False)
+        return {k: out[k] for k in ("entities", "events", "edges", "nodes")}
     if which == "ours":
         from graphistry_fp.core.hypergraph import hypergraph
 
@@ -80,7 +89,7 @@ def _usage() -> tuple[float, float, int]:
     return usage.ru_utime, usage.ru_stime, usage.ru_minflt
 
 
-def _child(which: str, n: int, prefault_mib: int) -> dict[str, Any]:
+def _child(which: str, n: int, prefault_mib: int, api: str = "core") -> dict[str, Any]:
     import logging
 
     from benchmarks._measure import peak_extra_rss
@@ -93,7 +102,7 @@ def _child(which: str, n: int, prefault_mib: int) -> dict[str, Any]:
         # Every table is built by both libraries and handed back: freeing them (1M Python
         # strings among them) is not part of the call, so it happens after the timing.
         before = _usage()
-        tables = _tables(which, df)
+        tables = _tables(which, df, api)
         after = _usage()
         spent.append((after[0] - before[0], after[1] - before[1], after[2] - before[2]))
         return tables
@@ -143,8 +152,8 @@ def _check(n: int) -> None:
     print(f"equal: entities, events, edges, nodes of {n:,} events ({len(actual['edges']):,} edges)")
 
 
-def _measure(which: str, n: int, prefault_mib: int) -> dict[str, Any]:
-    command = [sys.executable, "-m", "benchmarks.hypergraph", "--child", which]
+def _measure(which: str, n: int, prefault_mib: int, api: str = "core") -> dict[str, Any]:
+    command = [sys.executable, "-m", "benchmarks.hypergraph", "--child", which, "--api", api]
     done = subprocess.run(
         [*command, "--events", str(n), "--prefault", str(prefault_mib)],
         capture_output=True,
@@ -168,10 +177,11 @@ def main(argv: list[str] | None = None) -> None:
         help="touch and free this much memory in each child before measuring (0: none)",
     )
     parser.add_argument("--check", action="store_true", help="assert equal tables, no timing")
+    parser.add_argument("--api", choices=["core", "module"], default="core")
     parser.add_argument("--child", choices=["ours", "theirs"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps(_child(args.child, args.events, args.prefault)))
+        print(json.dumps(_child(args.child, args.events, args.prefault, args.api)))
         return
     if args.check:
         _check(args.events)
@@ -182,11 +192,11 @@ def main(argv: list[str] | None = None) -> None:
     # the later ones mostly find what the child before them freed; without it, the first
     # child (always "ours") would pay that alone.
     for which in ("theirs", "ours"):
-        _measure(which, args.events, args.prefault)
+        _measure(which, args.events, args.prefault, args.api)
     for i in range(args.pairs):
         order = ("ours", "theirs") if i % 2 == 0 else ("theirs", "ours")
         for which in order:
-            r = _measure(which, args.events, args.prefault)
+            r = _measure(which, args.events, args.prefault, args.api)
             runs[which].append(r)
             print(
                 f"{which:6s} first call {r['seconds']:.3f} s (user {r['user']:.3f}, "
@@ -198,7 +208,7 @@ def main(argv: list[str] | None = None) -> None:
     med = {w: {k: statistics.median(r[k] for r in rs) for k in keys} for w, rs in runs.items()}
     prefault = f", {args.prefault} MiB prefaulted" if args.prefault else ", no prefault"
     print(
-        f"hypergraph, {args.events:,} events x 3 entity types, {args.pairs} alternating "
+        f"hypergraph ({args.api}), {args.events:,} events x 3 entity types, {args.pairs} alternating "
         f"pairs{prefault} (medians):"
     )
     for w in ("ours", "theirs"):

@@ -2,7 +2,8 @@
 
 Plottables are immutable values; ``g.plan()`` compiles one into a pure ``PlotPlan``;
 clients are interpreters that run plans: ``client.run(g.plan())``. The notebook flow
-(``graphistry.register(...)``, ``g.plot()``) is kept on top of a global root.
+(``graphistry.register(...)``, ``g.plot()``, ``graphistry.hypergraph(...)``,
+``graphistry.privacy(...)``) is kept on top of a global root.
 
 Only errors and ``__version__`` load with the package. Every other name loads on first
 use (PEP 562, from ``graphistry_fp._facade``), so ``import graphistry_fp.testing`` (the
@@ -13,6 +14,8 @@ pytest plugin) and ``import graphistry_fp.errors`` load neither pandas nor reque
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 from ._meta import __version__
@@ -47,8 +50,10 @@ if TYPE_CHECKING:
         bind,
         client,
         client_root,
+        collections,
         description,
         edges,
+        encode_axis,
         encode_edge_badge,
         encode_edge_color,
         encode_edge_icon,
@@ -64,16 +69,32 @@ if TYPE_CHECKING:
         encode_point_opacity,
         encode_point_size,
         encode_point_title,
+        from_igraph,
+        from_networkx,
+        infer_labels,
+        layout_settings,
         name,
         nodes,
-        privacy,
+        pipe,
+        scene_settings,
         settings,
         style,
         using,
     )
     from .interpreters.clients import ClientAPIKey, ClientJWT, ClientUserPass
     from .interpreters.sso import ClientSSO
-    from .legacy import register
+    from .legacy import (
+        api_token,
+        client_protocol_hostname,
+        hypergraph,
+        login,
+        org_name,
+        privacy,
+        protocol,
+        refresh,
+        register,
+        server,
+    )
 
 
 def __getattr__(attr: str) -> Any:
@@ -87,6 +108,29 @@ def __getattr__(attr: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
+
+
+class _CallableServerPackage(types.ModuleType):
+    """``graphistry_fp.server`` is both the local server's package and pygraphistry's
+    ``graphistry.server()`` accessor: calling the package calls :func:`legacy.server`."""
+
+    def __call__(self, value: str | None = None) -> str:
+        from .legacy import server as _server
+
+        return _server(value)
+
+
+class _Package(types.ModuleType):
+    """This package's module type: importing the ``server`` subpackage (which sets it as an
+    attribute here, shadowing the ``server()`` function) makes that subpackage callable."""
+
+    def __setattr__(self, attr: str, value: Any) -> None:
+        if attr == "server" and type(value) is types.ModuleType:
+            value.__class__ = _CallableServerPackage
+        super().__setattr__(attr, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 __all__ = [
@@ -118,11 +162,15 @@ __all__ = [
     "TransportError",
     "__version__",
     "addStyle",
+    "api_token",
     "bind",
     "client",
+    "client_protocol_hostname",
     "client_root",
+    "collections",
     "description",
     "edges",
+    "encode_axis",
     "encode_edge_badge",
     "encode_edge_color",
     "encode_edge_icon",
@@ -138,10 +186,22 @@ __all__ = [
     "encode_point_opacity",
     "encode_point_size",
     "encode_point_title",
+    "from_igraph",
+    "from_networkx",
+    "hypergraph",
+    "infer_labels",
+    "layout_settings",
+    "login",
     "name",
     "nodes",
+    "org_name",
+    "pipe",
     "privacy",
+    "protocol",
+    "refresh",
     "register",
+    "scene_settings",
+    "server",
     "settings",
     "style",
     "using",

@@ -19,13 +19,17 @@ from .interpreters import Client, ClientUnconfigured, DryRunClient, client_root
 from .interpreters.redis_store import RedisTokenStore
 from .interpreters.tokenstore import MemoryTokenStore, TokenStore
 
+_LEGACY_SESSION = ("api_token", "client_protocol_hostname", "hypergraph", "login", "org_name",
+                   "privacy", "protocol", "refresh", "register", "server")  # fmt: skip
+
 #: names loaded one step later still, because their modules load ``requests``.
 _LAZY = {
     "ClientAPIKey": "graphistry_fp.interpreters.clients",
     "ClientJWT": "graphistry_fp.interpreters.clients",
     "ClientUserPass": "graphistry_fp.interpreters.clients",
     "ClientSSO": "graphistry_fp.interpreters.sso",
-    "register": "graphistry_fp.legacy",
+    # the legacy session (DESIGN.md 3): module functions acting on the global root
+    **dict.fromkeys(_LEGACY_SESSION, "graphistry_fp.legacy"),
 }
 
 
@@ -49,9 +53,16 @@ bind = _START.bind
 name = _START.name
 description = _START.description
 settings = _START.settings
+layout_settings = _START.layout_settings
+scene_settings = _START.scene_settings
+collections = _START.collections
+encode_axis = _START.encode_axis
+infer_labels = _START.infer_labels
+pipe = _START.pipe
+from_networkx = _START.from_networkx
+from_igraph = _START.from_igraph
 style = _START.style
 addStyle = _START.addStyle
-privacy = _START.privacy
 encode_point_color = _START.encode_point_color
 encode_edge_color = _START.encode_edge_color
 encode_point_size = _START.encode_point_size
@@ -82,8 +93,10 @@ __all__ = [
     "bind",
     "client",
     "client_root",
+    "collections",
     "description",
     "edges",
+    "encode_axis",
     "encode_edge_badge",
     "encode_edge_color",
     "encode_edge_icon",
@@ -99,10 +112,15 @@ __all__ = [
     "encode_point_opacity",
     "encode_point_size",
     "encode_point_title",
+    "from_igraph",
+    "from_networkx",
+    "infer_labels",
+    "layout_settings",
     "lazy",
     "name",
     "nodes",
-    "privacy",
+    "pipe",
+    "scene_settings",
     "settings",
     "style",
     "using",

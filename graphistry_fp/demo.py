@@ -131,7 +131,10 @@ def plot_tenants(
             tenant.username, tenant.password, server=server.server, protocol="http",
             org_name=tenant.org,
         ) as client:  # fmt: skip
-            g = tenant.style(client.g().edges(edges, "src", "dst").nodes(nodes, "id"))
+            # Arrow nodes get no automatic title (as in pygraphistry): name it
+            g = tenant.style(
+                client.g().edges(edges, "src", "dst").nodes(nodes, "id").bind(point_title="name")
+            )
             return client.run(g.plan())
 
     with ThreadPoolExecutor(max_workers=len(tenants), thread_name_prefix="demo-tenant") as pool:

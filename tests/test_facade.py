@@ -27,6 +27,10 @@ DESIGN_NAMES = {
     "encode_edge_weight", "encode_point_opacity", "encode_edge_opacity", "encode_point_icon",
     "encode_edge_icon", "encode_point_badge", "encode_edge_badge", "encode_point_title",
     "encode_point_label", "encode_edge_title", "encode_edge_label",
+    # the rest of pygraphistry's upload-and-view surface (DESIGN.md 3, issue 13)
+    "layout_settings", "scene_settings", "collections", "encode_axis", "infer_labels", "pipe",
+    "from_networkx", "from_igraph", "hypergraph", "login", "refresh", "api_token", "server",
+    "protocol", "org_name", "client_protocol_hostname",
     # values
     "Plottable", "PlotPlan", "PlotResult",
     # errors
@@ -112,8 +116,20 @@ def test_module_functions_start_chains() -> None:
     assert empty.bind(source="s") == graphistry.bind(source="s")
     assert empty.name("n") == graphistry.name("n")
     assert empty.encode_point_color("c") == graphistry.encode_point_color("c")
-    assert empty.privacy(mode="public") == graphistry.privacy(mode="public")
+    assert empty.layout_settings(play=0) == graphistry.layout_settings(play=0)
     assert graphistry.bind() == graphistry.Plottable()
+
+
+def test_module_privacy_sets_the_session_default() -> None:
+    """``graphistry.privacy(...)`` returns None (it is pygraphistry's session default, not a
+    chain starter) and leaves new module chains without privacy of their own."""
+    from graphistry_fp.interpreters.roots import session_defaults
+
+    assert graphistry.privacy(mode="organization") is None
+    default, _ = session_defaults()
+    assert default is not None
+    assert "organization" == default.mode
+    assert graphistry.bind()._privacy is None
 
 
 def test_client_roots_a_chain() -> None:
@@ -140,3 +156,14 @@ def test_version_is_a_string() -> None:
     """``__version__`` is the package version string."""
     assert isinstance(graphistry.__version__, str)
     assert graphistry.__version__.count(".") >= 2
+
+
+def test_server_is_the_package_and_pygraphistrys_accessor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``graphistry.server`` stays the local server's package (``graphistry.server.LocalServer``)
+    and is also callable as pygraphistry's ``graphistry.server()`` accessor."""
+    import graphistry_fp.server
+
+    monkeypatch.delenv("GRAPHISTRY_HOSTNAME", raising=False)
+    assert graphistry.server is graphistry_fp.server
+    assert hasattr(graphistry.server, "LocalServer")
+    assert "hub.graphistry.com" == graphistry.server()

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 _TITLE_EXACT = ("nodetitle", "nodelabel", "label", "title", "name")
 _TITLE_PARTIAL = ("title", "label", "name")
+#: encodings whose ``attribute`` the viewer computes (``encode_axis`` reads node degree).
+_VIRTUAL_ATTRIBUTES = frozenset({"pointAxisEncoding"})
 
 
 #: What an upload holds: an Arrow table, or a dataset streamed at run time.
@@ -78,17 +80,22 @@ def _require_column(table: Source | None, column: str, where: str, what: str) ->
         )
 
 
-def _infer_node_title(nodes: Source, node: str) -> str:
-    """pygraphistry's automatic title: a label-like column, else the node id (PROTOCOL 4.3)."""
+def label_column(columns: list[str]) -> str | None:
+    """pygraphistry's label-like column (``infer_labels``), or ``None`` (PROTOCOL 4.3)."""
     for wanted in _TITLE_EXACT:
-        for column in nodes.column_names:
+        for column in columns:
             if column.lower() == wanted:
                 return str(column)
     for wanted in _TITLE_PARTIAL:
-        for column in nodes.column_names:
+        for column in columns:
             if wanted in column.lower():
                 return str(column)
-    return node
+    return None
+
+
+def _infer_node_title(nodes: pa.Table, node: str) -> str:
+    """pygraphistry's automatic title: a label-like column, else the node id (PROTOCOL 4.3)."""
+    return label_column(nodes.column_names) or node
 
 
 def _validate(g: Plottable) -> dict[str, str]:
@@ -118,9 +125,12 @@ def _validate(g: Plottable) -> dict[str, str]:
     _check_ids(edges, bindings["destination"], "destination", "edges")
     if nodes is not None:
         _check_ids(nodes, bindings["node"], "node", "nodes")
-        if "point_title" not in bindings and "point_label" not in bindings:
+        auto = g.legacy.auto_title  # pygraphistry infers none for Arrow/polars nodes
+        if auto and "point_title" not in bindings and "point_label" not in bindings:
             bindings["point_title"] = _infer_node_title(nodes, bindings["node"])
     for (side, _slot, key), obj in sorted(g.complex_encodings.items()):
+        if key in _VIRTUAL_ATTRIBUTES:
+            continue
         attribute = obj.get("attribute")
         what = "nodes" if side == "node" else "edges"
         table = nodes if side == "node" else edges

@@ -45,6 +45,19 @@ class Frame:
         """True when the rows are read from files when the plan runs."""
         return isinstance(self.table, DatasetTable)
 
+    def in_memory(self, use: str) -> pa.Table:
+        """The bound Arrow table, for ``use`` (a phrase naming what needs the rows).
+
+        Raises:
+            PlanError: the table is a lazily bound dataset: core reads no files.
+        """
+        if isinstance(self.table, DatasetTable):
+            raise PlanError(
+                f"{use} needs the rows in memory, but this table is a pyarrow dataset read only "
+                "when the plan runs; bind dataset.to_table() instead"
+            )
+        return self.table
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Frame):
             return NotImplemented

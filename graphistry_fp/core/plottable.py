@@ -22,10 +22,12 @@ from ..errors import PlanError
 from .bindings import FrozenMap, check_bindings
 from .encoders import ComplexKey, Encoders, frozen_map
 from .frames import Frame, to_frame
-from .render import check_render
-from .render import render as render_result
+from .graph_methods import GraphMethods
+from .introspection import Introspection
+from .legacy_methods import LegacyMethods
+from .legacy_state import DEFAULT_LEGACY, LEGACY, LegacyState
 from .roots import Interpreter, RootCell, resolve
-from .settings import DEFAULT_URL_PARAMS, make_privacy, merge_style, merge_url_params
+from .settings import DEFAULT_URL_PARAMS, make_privacy, merge_style
 
 if TYPE_CHECKING:
     from ..effects import PlotPlan, Share
@@ -38,6 +40,7 @@ def _str_or_none(value: object, what: str) -> str | None:
 
 
 _new_object = object.__new__
+_MEMO = "_memo"
 
 
 def _bound(frame: Frame | None) -> Any:
@@ -48,10 +51,14 @@ def _bound(frame: Frame | None) -> Any:
 
 
 @attrs.frozen(kw_only=True, repr=False, slots=False)
-class Plottable(Encoders):
+class Plottable(Encoders, LegacyMethods, GraphMethods, Introspection):
     """An immutable graph to plot: tables, bindings, encodings, settings.
 
-    The ``encode_*`` methods come from the :class:`~.encoders.Encoders` mixin.
+    The ``encode_*`` methods come from the :class:`~.encoders.Encoders` mixin; ``settings``,
+    ``plot``, ``upload`` and the other viewer methods from :class:`~.legacy_methods.LegacyMethods`;
+    ``hypergraph``, ``from_networkx`` and friends from :class:`~.graph_methods.GraphMethods`;
+    pygraphistry's read-only attributes (``_edges``, ``_source``...) from
+    :class:`~.introspection.Introspection`.
 
     Build one by chaining from the module (``graphistry.edges(df, "s", "d")``) or from a
     client (``c.g()``); compile it with :meth:`plan`; upload with ``client.run(g.plan())``
@@ -73,6 +80,12 @@ class Plottable(Encoders):
     privacy_settings: Share | None = None  # the share effect, targeting DATASET
     root: RootCell = attrs.field(factory=RootCell, eq=False, hash=False)
 
+    @property
+    def legacy(self) -> LegacyState:
+        """Notebook height/render, the upload result, the auto-title switch (``legacy_state``)."""
+        state: LegacyState = self.__dict__.get(LEGACY, DEFAULT_LEGACY)
+        return state
+
     # -- construction -------------------------------------------------------------------
 
     @classmethod
@@ -85,6 +98,8 @@ class Plottable(Encoders):
         state = new.__dict__
         state.update(self.__dict__)
         state.update(changes)
+        if _MEMO in state:  # introspection's cache belongs to ``self`` only
+            del state[_MEMO]
         state["root"] = RootCell(None, self.root)
         return new
 
@@ -134,7 +149,13 @@ class Plottable(Encoders):
         """
         frame = to_frame(df, "nodes")
         bound = check_bindings({"node": node})
-        return self._next(node_frame=frame, bindings=self.bindings.merged(bound))
+        # pygraphistry infers a node title only for pandas nodes (PROTOCOL.md 4.3); a lazily
+        # bound dataset (which pygraphistry cannot take) gets it from its schema (issue 15)
+        auto_title = frame.lazy or type(df).__module__.startswith("pandas")
+        changes: dict[str, Any] = {}
+        if auto_title != self.legacy.auto_title:
+            changes[LEGACY] = attrs.evolve(self.legacy, auto_title=auto_title)
+        return self._next(node_frame=frame, bindings=self.bindings.merged(bound), **changes)
 
     def bind(self, **bindings: str | None) -> Plottable:
         """Bind columns to roles: ``source``, ``destination``, ``node``, ``edge_title``,
@@ -154,16 +175,6 @@ class Plottable(Encoders):
     def description(self, description: str) -> Plottable:
         """Set the dataset description."""
         return self._next(dataset_description=_str_or_none(description, "description()"))
-
-    def settings(self, url_params: object = None) -> Plottable:
-        """Merge viewer URL settings (``{"play": 0, "showArrows": False}``) over the current ones.
-
-        Raises:
-            PlanError: ``url_params`` is not a dict or names an unknown setting.
-        """
-        if url_params is None:
-            return self._next()
-        return self._next(url_params=merge_url_params(self.url_params, url_params))
 
     def style(
         self,
@@ -214,7 +225,9 @@ class Plottable(Encoders):
         """A new plottable whose own root holds ``client`` (rule 3); ``self`` is unchanged."""
         if not isinstance(client, Interpreter):
             raise TypeError(f"client() takes a client, not {type(client).__name__}")
-        return attrs.evolve(self, root=RootCell(client, self.root))
+        new = self._next()
+        new.__dict__["root"] = RootCell(client, self.root)
+        return new
 
     def set_client(self, client: Interpreter) -> None:
         """Fill this plottable's own root with ``client`` (rule 4).
@@ -241,28 +254,6 @@ class Plottable(Encoders):
         from .compile import compile_plan
 
         return compile_plan(self)
-
-    def plot(self, render: object = None) -> Any:
-        """Legacy shim: ``self.get_client().run(self.plan())``, returning the viewer URL.
-
-        In an IPython kernel it returns an object that shows the viewer inline (its
-        ``str()`` is the URL); ``render="url"`` forces the string, ``render="browser"``
-        also opens a browser. Nothing else ever opens a browser.
-        """
-        check_render(render)
-        result = self.get_client().run(self.plan())
-        return render_result(result, render)
-
-    async def aplot(self, render: object = None) -> Any:
-        """``plot()`` for services on asyncio: ``await self.get_client().arun(self.plan())``.
-
-        The client is resolved when this is called, by the same rules (a ``using(c)`` block
-        holds per task); the URL (or notebook object) is what ``plot()`` returns.
-        """
-        check_render(render)
-        client = self.get_client()
-        result = await client.arun(self.plan())
-        return render_result(result, render)
 
     def __repr__(self) -> str:
         parts = []

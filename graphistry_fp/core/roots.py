@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from ..errors import NotConfiguredError
 
 if TYPE_CHECKING:
-    from ..effects import PlotPlan, PlotResult
+    from ..effects import PlotPlan, PlotResult, Share
 
 
 @runtime_checkable
@@ -67,8 +67,8 @@ class RootCell:
         return f"RootCell(client={self.client!r}, parent={'...' if self.parent else None})"
 
 
-#: what ``plot(render)`` hands its result to: ``renderer(result, render) -> str``.
-Renderer = Callable[["PlotResult", object], str]
+#: what ``plot(render)`` hands its result to: ``renderer(result, render, iframe_html) -> str``.
+Renderer = Callable[["PlotResult", object, str], str]
 
 
 class GlobalRoot(Protocol):
@@ -84,6 +84,10 @@ class GlobalRoot(Protocol):
 
     def explicit_roots_exist(self) -> bool:
         """Whether :meth:`note_explicit_root` was called since the last reset."""
+        ...
+
+    def default_privacy(self) -> Share | None:
+        """The legacy session's default sharing (module ``privacy(...)``), or ``None``."""
         ...
 
 
@@ -105,6 +109,9 @@ class _NotInstalled:
 
     def explicit_roots_exist(self) -> bool:
         return False
+
+    def default_privacy(self) -> Share | None:
+        return None
 
 
 class _Installed:
@@ -189,6 +196,17 @@ def explicit_client(cell: RootCell) -> Interpreter | None:
             return node.client
         node = node.parent
     return None
+
+
+def resolves_to_global_root(cell: RootCell) -> bool:
+    """True when :func:`resolve` would end at the global root: no client in ``cell`` or its
+    ancestors, and no ``using(c)`` block in the current context."""
+    return explicit_client(cell) is None and _using.get() is None
+
+
+def global_default_privacy() -> Share | None:
+    """The legacy session's default sharing, set by the module ``privacy(...)``, or ``None``."""
+    return _INSTALLED.root.default_privacy()
 
 
 def resolve(cell: RootCell) -> Interpreter:

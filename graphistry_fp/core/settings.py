@@ -28,9 +28,10 @@ DEFAULT_URL_PARAMS: tuple[tuple[str, str], ...] = (("info", "true"),)
 
 
 def _url_value(value: Any) -> str:
-    # Booleans as the viewer's JavaScript spells them (pygraphistry sends "True"/"False").
+    # Booleans as pygraphistry 0.61.2 sends them (``str(True)``, PROTOCOL.md 5): the viewer
+    # URL parameters must be the same for the same notebook code (issue 13).
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return str(value)
     if not isinstance(value, str | int | float):
         raise PlanError(
             f"URL setting values must be str, int, float or bool, not {type(value).__name__}"
@@ -39,9 +40,13 @@ def _url_value(value: Any) -> str:
 
 
 def merge_url_params(
-    current: tuple[tuple[str, str], ...], url_params: object
+    current: tuple[tuple[str, str], ...],
+    url_params: object,
+    raw: frozenset[str] | set[str] = frozenset(),
 ) -> tuple[tuple[str, str], ...]:
     """``settings(url_params=...)``: merge new settings over ``current``, keeping order.
+
+    Values of the keys in ``raw`` are already URL-encoded strings (``collections``).
 
     Raises:
         PlanError: ``url_params`` is not a dict, names an unknown setting, or has a value
@@ -59,7 +64,7 @@ def merge_url_params(
         )
     merged = dict(current)
     for key, value in url_params.items():
-        merged[str(key)] = _url_value(value)
+        merged[str(key)] = value if key in raw and isinstance(value, str) else _url_value(value)
     return tuple(merged.items())
 
 

@@ -23,11 +23,21 @@ def in_notebook() -> bool:
 
 
 class PlotURL(str):
-    """The viewer URL; in a notebook it also displays the viewer in an iframe."""
+    """The viewer URL; in a notebook it also displays the viewer in an iframe.
 
-    __slots__ = ()
+    ``PlotURL(url, iframe)`` shows the given iframe markup instead of the default one.
+    """
+
+    _iframe: str | None
+
+    def __new__(cls, url: str, iframe: str | None = None) -> PlotURL:
+        new = super().__new__(cls, url)
+        new._iframe = iframe
+        return new
 
     def _repr_html_(self) -> str:
+        if self._iframe is not None:
+            return self._iframe
         src = html.escape(str(self), quote=True)
         return (
             f'<iframe src="{src}" style="width:100%; height:500px; border:0" '

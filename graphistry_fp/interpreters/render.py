@@ -12,15 +12,19 @@ from ..effects import PlotResult
 from .notebook import PlotURL, in_notebook, open_in_browser
 
 
-def render_result(result: PlotResult, render: object) -> str:
-    """Turn a result into what ``plot(render)`` returns (``render`` already checked)."""
+def render_result(result: PlotResult, render: object, iframe: str | None = None) -> str:
+    """Turn a result into what ``plot(render)`` returns (``render`` already checked).
+
+    ``iframe`` is the markup a notebook shows (core builds it from ``settings(height=...)``
+    and ``plot(extra_html=..., override_html_style=...)``); by default, a plain iframe.
+    """
     if render in ("url", False):
         return result.url
     if render == "browser":
         open_in_browser(result.url)
         return result.url
     if render in ("ipython", True) or (render in (None, "auto") and in_notebook()):
-        return PlotURL(result.url)
+        return PlotURL(result.url, iframe)
     return result.url
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import attrs
 import pandas as pd
+import pyarrow as pa
 
 EDGES = pd.DataFrame(
     {
@@ -46,6 +47,15 @@ NODES_PLAIN = NODES.drop(columns=["name"])
 UNTITLED = "<untitled>"
 
 
+def _networkx() -> Any:
+    import networkx as nx
+
+    G = nx.DiGraph()
+    G.add_nodes_from([(1, {"label": "one"}), (2, {"label": "two"}), (3, {})])
+    G.add_edges_from([(1, 2, {"w": 1.0}), (2, 1, {})])
+    return G
+
+
 def _e(m: Any) -> Any:
     return m.edges(EDGES, "s", "d")
 
@@ -66,6 +76,9 @@ class Case:
     style: dict[str, Any] = attrs.field(factory=dict)
     name: str = UNTITLED
     description: str = ""
+    #: False when the tables depend on the process's hash seed: pygraphistry 0.61.2 orders
+    #: hypergraph edge columns through a set, and we match it (within one process).
+    same_in_any_process: bool = True
 
 
 EB = {"source": "s", "destination": "d"}
@@ -311,5 +324,64 @@ CASES = [
         {"bindings": {}},
         {"bindings": EB},
         name="P",
+    ),
+    # -- the rest of pygraphistry's upload-and-view surface (issue 13) ---------------------
+    Case(
+        "encode_axis_rows",
+        lambda m: _en(m).encode_axis([{"r": 14, "external": True, "label": "outer"}, {"r": 2, "space": True}]),
+        {"bindings": NB, "complex": {"default": {"pointAxisEncoding": {
+            "graphType": "point", "encodingType": "axis", "variation": "categorical", "attribute": "degree",
+            "rows": [{"r": 14, "external": True, "label": "outer"}, {"r": 2, "space": True}]}}}},
+        {"bindings": EB},
+    ),
+    Case(
+        "infer_labels_falls_back_to_node_id",
+        lambda m: _en(m, NODES_PLAIN).infer_labels(),
+        {"bindings": {"node": "n", "node_title": "n"}},
+        {"bindings": EB},
+    ),
+    Case(
+        "arrow_nodes_get_no_automatic_title",
+        lambda m: m.edges(pa.Table.from_pandas(EDGES), "s", "d").nodes(pa.Table.from_pandas(NODES), "n"),
+        {"bindings": {"node": "n"}},
+        {"bindings": EB},
+    ),
+    Case(
+        "viewer_settings_are_not_in_the_body",
+        lambda m: _e(m)
+        .layout_settings(play=0, locked_r=True)
+        .scene_settings(show_arrows=False, edge_curvature=0.0)
+        .collections({"type": "set", "id": "c", "expr": [{"type": "Node", "filter_dict": {"t": "x"}}]})
+        .settings(height=600, url_params={"pointSize": 2})
+        .pipe(lambda g, n: g.name(n), "piped"),
+        {"bindings": {}},
+        {"bindings": EB},
+        name="piped",
+    ),
+    Case(
+        "materialize_nodes_titles_by_id",
+        lambda m: _e(m).materialize_nodes(),
+        {"bindings": {"node": "id", "node_title": "id"}},
+        {"bindings": EB},
+    ),
+    Case(
+        "from_networkx_with_bindings",
+        lambda m: m.bind(source="a", destination="b").from_networkx(_networkx()),
+        {"bindings": {"node": "n", "node_title": "label"}},
+        {"bindings": {"source": "a", "destination": "b"}},
+    ),
+    Case(
+        "hypergraph_graph",
+        lambda m: m.hypergraph(EDGES[["s", "t"]], ["s", "t"], verbose=False)["graph"],
+        {"bindings": {"node": "nodeID", "node_title": "nodeTitle"}},
+        {"bindings": {"source": "attribID", "destination": "EventID"}},
+        same_in_any_process=False,
+    ),
+    Case(
+        "hypergraph_direct_method",
+        lambda m: m.bind().hypergraph(EDGES[["s", "t"]], entity_types=["s", "t"], direct=True, verbose=False),
+        {"bindings": {"node": "nodeID", "node_title": "nodeTitle"}},
+        {"bindings": {"source": "src", "destination": "dst"}},
+        same_in_any_process=False,
     ),
 ]

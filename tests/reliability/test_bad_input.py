@@ -128,7 +128,10 @@ CONFIG_CASES: list[tuple[str, Callable[[str], Any], list[str]]] = [
      lambda S: graphistry.register(username="alice", server=S, protocol="http"), ["password="]),
     ("register_key_without_secret",
      lambda S: graphistry.register(personal_key_id="alice-key", server=S, protocol="http"), ["personal_key_secret="]),
-    ("register_no_credentials", lambda S: graphistry.register(server=S, protocol="http"), ["credentials"]),
+    # register(server=..., protocol=...) alone is now accepted and carries the settings over
+    # (DESIGN.md 3, issue 13; tests/legacy/test_session.py); with a non-setting option it is not
+    ("register_no_credentials", lambda S: graphistry.register(server=S, protocol="http", sso_timeout=1),
+     ["credentials", "username="]),
     ("register_old_api", lambda S: graphistry.register(api=1, username="alice", password="pw", server=S),
      ["api=3"]),
     ("register_client_and_credentials",

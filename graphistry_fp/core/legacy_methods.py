@@ -1,0 +1,382 @@
+"""pygraphistry's viewer settings and upload-and-view methods, as a mixin of
+:class:`~.plottable.Plottable`: ``settings``, ``layout_settings``, ``scene_settings``,
+``encode_axis``, ``collections``, ``plot`` and ``upload`` (the graph-building ones are in
+``graph_methods.py``).
+
+Names, signatures and defaults are pygraphistry 0.61.2's. Each chaining method is still one
+``_next`` step. ``plot``/``upload`` resolve their client at call time by the root rules (DESIGN.md 4); the
+only thing they add to :meth:`plan` is the legacy session's default sharing
+(``graphistry.privacy(...)``), and only for plottables that resolve to the global root and
+set no privacy of their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ..errors import PlanError
+from .collections import collection_settings
+from .jsonvalue import to_json_value
+from .legacy_state import LEGACY
+from .render import check_render, iframe_html
+from .render import render as render_result
+from .roots import global_default_privacy, resolve, resolves_to_global_root
+from .settings import merge_url_params
+
+if TYPE_CHECKING:
+    from pyrsistent import PMap
+
+    from ..effects import PlotPlan, PlotResult, Share
+    from .bindings import FrozenMap
+    from .frames import Frame
+    from .legacy_state import LegacyState
+    from .plottable import Plottable
+    from .roots import RootCell
+
+_VALIDATE = ("autofix", "strict", "strict-fast", True, False)
+#: pygraphistry's default node id column when ``plot(networkx_graph)`` binds none.
+_IMPLICIT_NODE = "_n_implicit"
+
+
+def _check_validate(validate: object, warn: object) -> None:
+    if validate not in _VALIDATE:
+        raise PlanError(
+            f"validate= takes 'autofix', 'strict', 'strict-fast', True or False, not {validate!r}"
+        )
+    if not isinstance(warn, bool):
+        raise PlanError(f"warn= takes True or False, not {warn!r}")
+
+
+def _check_height(height: object) -> None:
+    if isinstance(height, bool) or not isinstance(height, int | float | str):
+        raise PlanError(f"settings(height=...) takes pixels (an int) or a CSS size, not {height!r}")
+
+
+def _url_settings(pairs: Sequence[tuple[str, object]]) -> dict[str, object]:
+    return {key: value for key, value in pairs if value is not None}
+
+
+def _is_networkx(graph: object) -> bool:
+    module = type(graph).__module__ or ""
+    return module.startswith("networkx.")
+
+
+def _is_igraph(graph: object) -> bool:
+    module = type(graph).__module__ or ""
+    return module.startswith("igraph")
+
+
+class LegacyMethods:
+    """The rest of pygraphistry's upload-and-view surface (DESIGN.md section 3)."""
+
+    if TYPE_CHECKING:
+        edge_frame: Frame | None
+        node_frame: Frame | None
+        bindings: FrozenMap
+        complex_encodings: PMap[tuple[str, str, str], PMap[str, Any]]
+        dataset_name: str | None
+        dataset_description: str | None
+        url_params: tuple[tuple[str, str], ...]
+        privacy_settings: Share | None
+
+        @property
+        def legacy(self) -> LegacyState: ...
+        root: RootCell
+
+        def _next(self, **changes: Any) -> Plottable: ...
+
+        def edges(self, df: object, source: str | None = None, destination: str | None = None,
+                  edge: str | None = None) -> Plottable: ...  # fmt: skip
+
+        def nodes(self, df: object, node: str | None = None) -> Plottable: ...
+
+        def bind(self, **bindings: str | None) -> Plottable: ...
+
+        def name(self, name: str) -> Plottable: ...
+
+        def description(self, description: str) -> Plottable: ...
+
+        def plan(self) -> PlotPlan: ...
+
+    # -- viewer settings ----------------------------------------------------------------
+
+    def settings(
+        self,
+        height: int | float | str | None = None,
+        url_params: Mapping[str, Any] | None = None,
+        render: object = None,
+        validate: object = "autofix",
+        warn: bool = True,
+    ) -> Plottable:
+        """Set the notebook iframe ``height`` (pixels), merge viewer ``url_params`` over the
+        current ones (``{"play": 0, "showArrows": False}``), and set the default ``render``
+        mode of :meth:`plot`.
+
+        Raises:
+            PlanError: ``url_params`` is not a dict or names an unknown setting (pygraphistry
+                drops those with a warning; the message lists the known ones), or a bad
+                height, render mode or ``validate``.
+        """
+        _check_validate(validate, warn)
+        changes: dict[str, Any] = {}
+        if height or render is not None:
+            if height:
+                _check_height(height)
+            if render is not None:
+                check_render(render)
+            changes[LEGACY] = attrs.evolve(
+                self.legacy,
+                height=height or self.legacy.height,
+                render=self.legacy.render if render is None else render,
+            )
+        if url_params is not None:
+            changes["url_params"] = merge_url_params(self.url_params, url_params)
+        return self._next(**changes)
+
+    def layout_settings(
+        self,
+        play: int | None = None,
+        locked_x: bool | None = None,
+        locked_y: bool | None = None,
+        locked_r: bool | None = None,
+        left: float | None = None,
+        top: float | None = None,
+        right: float | None = None,
+        bottom: float | None = None,
+        lin_log: bool | None = None,
+        strong_gravity: bool | None = None,
+        dissuade_hubs: bool | None = None,
+        edge_influence: float | None = None,
+        precision_vs_speed: float | None = None,
+        gravity: float | None = None,
+        scaling_ratio: float | None = None,
+    ) -> Plottable:
+        """Layout options as viewer URL settings, additive over earlier ones
+        (``layout_settings(play=0, locked_r=True)`` sends ``play=0&lockedR=...``)."""
+        settings = _url_settings([
+            ("play", play), ("lockedX", locked_x), ("lockedY", locked_y), ("lockedR", locked_r),
+            ("left", left), ("top", top), ("right", right), ("bottom", bottom),
+            ("linLog", lin_log), ("strongGravity", strong_gravity),
+            ("dissuadeHubs", dissuade_hubs), ("edgeInfluence", edge_influence),
+            ("precisionVsSpeed", precision_vs_speed), ("gravity", gravity),
+            ("scalingRatio", scaling_ratio),
+        ])  # fmt: skip
+        return self.settings(url_params=settings) if settings else self._next()
+
+    def scene_settings(
+        self,
+        menu: bool | None = None,
+        info: bool | None = None,
+        show_arrows: bool | None = None,
+        point_size: float | None = None,
+        edge_curvature: float | None = None,
+        edge_opacity: float | None = None,
+        point_opacity: float | None = None,
+    ) -> Plottable:
+        """Scene options as viewer URL settings, additive over earlier ones
+        (``scene_settings(show_arrows=False, edge_curvature=0.0)``)."""
+        settings = _url_settings([
+            ("menu", menu), ("info", info), ("showArrows", show_arrows),
+            ("pointSize", point_size), ("edgeCurvature", edge_curvature),
+            ("edgeOpacity", edge_opacity), ("pointOpacity", point_opacity),
+        ])  # fmt: skip
+        return self.settings(url_params=settings) if settings else self._next()
+
+    def collections(
+        self,
+        collections: object = None,
+        show_collections: bool | None = None,
+        collections_global_node_color: str | None = None,
+        collections_global_edge_color: str | None = None,
+        validate: object = "autofix",
+        warn: bool = True,
+    ) -> Plottable:
+        """Collections as viewer URL settings (the ``collections`` list is sent as URL-encoded
+        compact JSON, as pygraphistry sends it). Additive over earlier settings.
+
+        Raises:
+            PlanError: a collection pygraphistry would drop or refuse (the message says why).
+        """
+        _check_validate(validate, warn)
+        settings = collection_settings(
+            collections, show_collections, collections_global_node_color,
+            collections_global_edge_color,
+        )  # fmt: skip
+        if not settings:
+            return self._next()
+        return self._next(url_params=merge_url_params(self.url_params, settings, raw={"collections"}))
+
+    def encode_axis(self, rows: Sequence[Mapping[str, Any]] = ()) -> Plottable:
+        """Radial or linear axes with optional labels (``[{"r": 14, "label": "outer"}, ...]``).
+
+        Raises:
+            PlanError: ``rows`` is not a list of dicts of JSON values.
+        """
+        if isinstance(rows, str | bytes | Mapping) or not all(isinstance(r, Mapping) for r in rows):
+            raise PlanError("encode_axis(rows) takes a list of dicts such as [{'r': 10, 'label': 'a'}]")
+        from .encoders import frozen_map
+
+        obj = frozen_map({
+            "graphType": "point", "encodingType": "axis", "variation": "categorical",
+            "attribute": "degree", "rows": to_json_value(list(rows), "encode_axis rows"),
+        })  # fmt: skip
+        updated = self.complex_encodings.set(("node", "default", "pointAxisEncoding"), obj)
+        return self._next(complex_encodings=updated)
+
+    # -- upload and view ----------------------------------------------------------------
+
+    def _with_plot_args(
+        self, graph: object, nodes: object, name: object, description: object
+    ) -> Plottable:
+        g: Plottable = self._next()
+        if graph is not None:
+            if _is_networkx(graph):
+                g = g._from_plotted_networkx(graph)
+            elif _is_igraph(graph):
+                g = g.from_igraph(graph, merge_if_existing=False)
+            else:
+                g = g.edges(graph)
+        if nodes is not None:
+            g = g.nodes(nodes)
+            if self.node_frame is None:  # pygraphistry infers titles from the bound nodes only
+                g = g._next(**{LEGACY: attrs.evolve(g.legacy, auto_title=False)})
+        if name:
+            g = g.name(name)  # type: ignore[arg-type]
+        if description:
+            g = g.description(description)  # type: ignore[arg-type]
+        return g
+
+    def _from_plotted_networkx(self, G: Any) -> Plottable:
+        """``plot(G)``: pygraphistry needs source/destination bound, ids the node column
+        ``_n_implicit`` unless bound, and infers no title (the nodes were not bound)."""
+        if "source" not in self.bindings or "destination" not in self.bindings:
+            raise PlanError(
+                "plot(networkx_graph) needs source and destination bound first: "
+                "graphistry.bind(source='src', destination='dst').plot(G), or use "
+                "graphistry.from_networkx(G) (no bindings needed)"
+            )
+        from .graphs import from_networkx
+
+        tables = from_networkx(
+            G, self.bindings["source"], self.bindings["destination"],
+            self.bindings.get("node", _IMPLICIT_NODE),
+        )  # fmt: skip
+        g = self.edges(tables.edges).nodes(tables.nodes, tables.node)
+        return g._next(**{LEGACY: attrs.evolve(g.legacy, auto_title=False)})
+
+    def _legacy_run(self) -> tuple[Any, PlotPlan]:
+        """The client the root rules pick now, and the plan to run: with the legacy session's
+        default sharing if this resolves to the global root and sets no privacy of its own.
+        (``plot``/``upload`` run it; an async variant awaits ``client.arun(plan)``.)"""
+        client = resolve(self.root)
+        g: Any = self
+        if self.privacy_settings is None and resolves_to_global_root(self.root):
+            default = global_default_privacy()
+            if default is not None:
+                g = self._next(privacy_settings=default)
+        plan: PlotPlan = g.plan()
+        return client, plan
+
+    def _uploaded(self, plan: PlotPlan, result: PlotResult) -> Plottable:
+        return self._next(
+            dataset_name=self.dataset_name or plan.name,
+            dataset_description=self.dataset_description or "",
+            **{LEGACY: attrs.evolve(self.legacy, dataset_id=result.dataset_id, url=result.url)},
+        )
+
+    def plot(
+        self,
+        graph: Any = None,
+        nodes: Any = None,
+        name: str | None = None,
+        description: str | None = None,
+        render: object = None,
+        skip_upload: bool = False,
+        as_files: bool = False,
+        memoize: bool = True,
+        erase_files_on_fail: bool = True,
+        extra_html: str = "",
+        override_html_style: str | None = None,
+        validate: object = "autofix",
+        warn: bool = True,
+        schema_validate: object = False,
+    ) -> Any:
+        """Upload and view: ``self.get_client().run(self.plan())``, returning the viewer URL.
+
+        ``graph`` (an edges table or a NetworkX/igraph graph), ``nodes``, ``name`` and
+        ``description`` override this plottable's own for this call. In a notebook the
+        result also shows the viewer inline (its ``str()`` is the URL), in an iframe shaped
+        by ``settings(height=...)``, ``extra_html`` (attributes added to the iframe tag) and
+        ``override_html_style`` (replaces its style). ``render``: ``None`` (this plottable's
+        ``settings(render=...)``, else auto), ``"url"``/``False`` (the string),
+        ``"ipython"``/``True``, ``"browser"`` (also opens a browser), ``"databricks"`` (the
+        iframe HTML), ``"g"`` (a plottable holding the result, as :meth:`upload`).
+        ``skip_upload=True`` sends nothing and returns the :class:`PlotPlan` instead.
+        ``as_files``, ``memoize``, ``erase_files_on_fail``, ``warn`` and ``schema_validate``
+        are accepted for compatibility and change nothing sent.
+
+        Raises:
+            PlanError: bad input (DESIGN.md 6), before anything is sent.
+        """
+        del as_files, memoize, erase_files_on_fail, schema_validate
+        check_render(render)
+        _check_validate(validate, warn)
+        g = self._with_plot_args(graph, nodes, name, description)
+        if skip_upload:
+            return g.plan()
+        client, plan = g._legacy_run()
+        result: PlotResult = client.run(plan)
+        return g._present(plan, result, render, extra_html, override_html_style)
+
+    def _present(self, plan: PlotPlan, result: PlotResult, render: object, extra_html: str,
+                 override_html_style: str | None) -> Any:  # fmt: skip
+        """What ``plot(render)`` returns for ``result``: a URL, notebook object, HTML or a
+        plottable holding the result (``render="g"``)."""
+        mode = self.legacy.render if render is None else render
+        if mode == "g":
+            return self._uploaded(plan, result)
+        if mode == "databricks":
+            return iframe_html(result.url, self.legacy.height, extra_html, override_html_style)
+        return render_result(
+            result, mode, height=self.legacy.height, extra_html=extra_html,
+            override_html_style=override_html_style,
+        )  # fmt: skip
+
+    def upload(
+        self,
+        memoize: bool = True,
+        erase_files_on_fail: bool = True,
+        validate: object = "autofix",
+        warn: bool = True,
+        schema_validate: object = False,
+    ) -> Plottable:
+        """:meth:`plot` without viewing: upload now, and return a new plottable holding the
+        result (``_dataset_id``/``dataset_id``, ``_url``/``url``, and the dataset's name).
+
+        Resolves its client like :meth:`plot` (DESIGN.md 4). The receiver is unchanged.
+        """
+        return self.plot(  # type: ignore[no-any-return]
+            render="g", memoize=memoize, erase_files_on_fail=erase_files_on_fail,
+            validate=validate, warn=warn, schema_validate=schema_validate,
+        )  # fmt: skip
+
+    async def aplot(self, render: object = None) -> Any:
+        """:meth:`plot` for services on asyncio: ``await self.get_client().arun(self.plan())``.
+
+        The client is resolved when this is called, by the same rules (a ``using(c)`` block
+        holds per task); returns what ``plot(render=render)`` returns.
+        """
+        check_render(render)
+        client, plan = self._legacy_run()
+        result: PlotResult = await client.arun(plan)
+        return self._present(plan, result, render, "", None)
+
+    async def aupload(self) -> Plottable:
+        """:meth:`upload` for services on asyncio: a new plottable holding the result."""
+        return await self.aplot(render="g")  # type: ignore[no-any-return]
+
+
+__all__ = ["LegacyMethods"]
