@@ -21,6 +21,7 @@ from .async_run import arun_plan
 from .async_transport import AsyncTransport
 from .config import Config
 from .http import annotate
+from .progress import ProgressOptions
 from .tokens import TokenCache
 from .transport import Transport
 from .wire import Flow
@@ -33,6 +34,7 @@ class AsyncMethods:
     _transport: Transport
     _atransport: AsyncTransport
     _tokens: TokenCache
+    _progress: ProgressOptions
 
     if TYPE_CHECKING:  # provided by the client class
 
@@ -86,6 +88,7 @@ class AsyncMethods:
                 transport=self._transport,
                 atransport=self._atransport,
                 tokens=self._tokens,
+                progress=self._progress,
             )
         except GraphistryError as error:
             raise self._scrubbed(error) from None

@@ -42,13 +42,15 @@ from graphistry_fp.effects import (
     viewer_url,
     walk,
 )
-from graphistry_fp.errors import GraphistryError
+from graphistry_fp.errors import GraphistryError, ProtocolError
 
 from .async_flow import arun_flow
 from .async_transport import AsyncTransport
 from .config import Config
 from .http import PERFORMERS, _ipc_file, _Run, annotate, check_uploads, upload_table
+from .progress import ProgressOptions
 from .replies import error_for
+from .streaming import StreamBody, with_progress
 from .tokens import AuthState, TokenCache
 from .transport import Transport
 from .wire import Flow, Request, Response
@@ -74,8 +76,9 @@ class _ARun(_Run):
         atransport: AsyncTransport,
         tokens: TokenCache,
         snapshot: AuthState,
+        progress: ProgressOptions | None = None,
     ) -> None:
-        super().__init__(config, transport, tokens, snapshot=snapshot)
+        super().__init__(config, transport, tokens, progress, snapshot=snapshot)
         self.atransport = atransport
         self._alock = asyncio.Lock()
         self._abodies: dict[str, asyncio.Future[Any]] = {}
@@ -127,14 +130,29 @@ class _ARun(_Run):
 
     async def aperform(self, effect: Effect) -> Any:
         if isinstance(effect, UploadTable):
-            body = await self._abodies[effect.kind]
-            flow: Flow[Any] = upload_table(effect, self.org_name, body)
-        else:
-            flow = PERFORMERS[type(effect)](effect, self.org_name)
+            return await self._aupload(effect)
+        flow: Flow[Any] = PERFORMERS[type(effect)](effect, self.org_name)
         result = await arun_flow(flow, self.asend)
         if isinstance(effect, CreateDataset):
             self.dataset_id = result
         return result
+
+    async def _aupload(self, effect: UploadTable) -> None:
+        """``_Run._upload`` awaited: progress reported, a 411 answered with a counted body."""
+        body = with_progress(await self._abodies[effect.kind], effect.kind,
+                             str(effect.dataset), self.progress)  # fmt: skip
+        try:
+            try:
+                return await arun_flow(upload_table(effect, self.org_name, body), self.asend)
+            except ProtocolError as error:
+                chunked = isinstance(body, StreamBody) and body.length is None
+                if error.status != 411 or not chunked:
+                    raise
+                body = await asyncio.to_thread(body.counted)
+                return await arun_flow(upload_table(effect, self.org_name, body), self.asend)
+        finally:
+            if isinstance(body, StreamBody) and body.progress is not None:
+                body.progress.close()
 
     async def astage(self, stage: Stage) -> tuple[Any, ...]:
         if len(stage) == 1:
@@ -175,8 +193,11 @@ async def arun_plan(
     transport: Transport,
     atransport: AsyncTransport,
     tokens: TokenCache,
+    progress: ProgressOptions | None = None,
 ) -> PlotResult:
     """Perform ``plan`` on the running loop: create, upload (concurrently), share; the URL.
+
+    ``progress`` reports the uploads' bytes, as for ``run_plan``.
 
     Raises:
         GraphistryError: typed (DESIGN.md section 6), carrying server, org and dataset id,
@@ -186,7 +207,7 @@ async def arun_plan(
     run: _ARun | None = None
     try:
         snapshot = await tokens.acurrent()
-        run = _ARun(config, transport, atransport, tokens, snapshot)
+        run = _ARun(config, transport, atransport, tokens, snapshot, progress)
         run.aprepare(plan)
         # One turn of the loop between writing the small bodies and the first request:
         # a wave of plots started together then spreads its work over two turns, so the

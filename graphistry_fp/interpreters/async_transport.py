@@ -38,6 +38,7 @@ from graphistry_fp.errors import GraphistryError, ProtocolError, TransportError
 from .config import Config
 from .limits import ACCEPT_ENCODING, ReplyReader, deadline_seconds
 from .replies import scrub
+from .streaming import StreamBody, achunks, body_size
 from .transport import backoff_delay, parse_retry_after
 from .wire import RETRY_STATUSES, Request, Response
 
@@ -190,6 +191,12 @@ class AsyncTransport:
             kwargs["json"] = request.json
         elif request.form is not None:
             kwargs["data"] = dict(request.form)
+        elif isinstance(request.body, StreamBody):
+            # A streamed dataset: produced off the loop, chunk by chunk, started over per
+            # attempt; sized when counted, else chunked transfer encoding.
+            if request.body.length is not None:
+                headers["Content-Length"] = str(request.body.length)
+            kwargs["content"] = achunks(request.body)
         elif request.body is not None:
             view = memoryview(request.body).cast("B")
             if len(view) <= CHUNK_BYTES:
@@ -276,7 +283,7 @@ class AsyncTransport:
             timeout = self._config.timeout
             if request.timeout is not None:
                 timeout = (min(timeout[0], request.timeout), min(timeout[1], request.timeout))
-        size = memoryview(request.body).nbytes if request.body is not None else 0
+        size = body_size(request.body) if request.body is not None else 0
         deadline = deadline_seconds(self._config.request_deadline, size, request.timeout)
         ends = time.monotonic() + deadline
         attempts = 1 + (self._config.max_retries if request.idempotent else 0)
