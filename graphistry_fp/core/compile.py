@@ -93,7 +93,7 @@ def label_column(columns: list[str]) -> str | None:
     return None
 
 
-def _infer_node_title(nodes: pa.Table, node: str) -> str:
+def _infer_node_title(nodes: Source, node: str) -> str:
     """pygraphistry's automatic title: a label-like column, else the node id (PROTOCOL 4.3)."""
     return label_column(nodes.column_names) or node
 

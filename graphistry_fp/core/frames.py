@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -187,6 +188,51 @@ def _convert_column_error(df: pd.DataFrame, what: str, cause: Exception) -> Plan
     return PlanError(f"the {what} table cannot be converted to Arrow: {reason}")
 
 
+def _has_temporal(dtype: pa.DataType) -> bool:
+    if pa.types.is_temporal(dtype):
+        return True
+    if pa.types.is_list(dtype) or pa.types.is_large_list(dtype) or pa.types.is_fixed_size_list(dtype):
+        return _has_temporal(dtype.value_type)
+    if pa.types.is_struct(dtype):
+        return any(_has_temporal(dtype.field(i).type) for i in range(dtype.num_fields))
+    if pa.types.is_map(dtype):
+        return _has_temporal(dtype.key_type) or _has_temporal(dtype.item_type)
+    return False
+
+
+def _has_number(value: object) -> bool:
+    """True when ``value`` is, or holds at any depth, a plain number (NaN counts as null)."""
+    if isinstance(value, (bool, int)):
+        return True
+    if isinstance(value, float):
+        return value == value
+    if isinstance(value, (list, tuple)):
+        return any(_has_number(item) for item in value)
+    if isinstance(value, dict):
+        return any(_has_number(item) for item in value.values())
+    return False
+
+
+def _check_temporal_objects(df: pd.DataFrame, table: pa.Table, what: str) -> None:
+    """Refuse numbers mixed with dates or times in an object column.
+
+    Arrow infers a temporal type from the first value and then silently reads a number
+    as a time since the epoch (``[datetime, 0]`` uploads 1970-01-01): a silent wrong value.
+    Only object columns that came out temporal are scanned.
+    """
+    for position, name in enumerate(df.columns):
+        if df.dtypes.iloc[position] != np.dtype(object):
+            continue
+        if not _has_temporal(table.column(position).type):
+            continue
+        if any(_has_number(value) for value in df.iloc[:, position]):
+            raise PlanError(
+                f"column {name!r} of the {what} table mixes dates or times with numbers, which "
+                f"Arrow would read as times since 1970; convert the column first, e.g. "
+                f"df[{name!r}] = pd.to_datetime(df[{name!r}]) or .astype(str)"
+            )
+
+
 #: Below this many rows, ``from_pandas`` converts on the calling thread: pyarrow's default
 #: starts a fresh thread pool per call once rows > 100 x columns, which costs ~1 ms, more
 #: than a small frame's conversion (measured: 10k rows x 3 columns, 1.3 ms -> 0.4 ms).
@@ -248,6 +294,7 @@ def _from_pandas(df: pd.DataFrame, what: str) -> Frame:
         )
     except _ARROW_ERRORS as exc:
         raise _convert_column_error(df, what, exc) from None
+    _check_temporal_objects(source, table, what)
     table = _normalize_types(table.replace_schema_metadata(None), clear_field_metadata=True)
     if guard is not None:
         table = _pin(table, guard)

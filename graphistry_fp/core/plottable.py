@@ -28,6 +28,7 @@ from .legacy_methods import LegacyMethods
 from .legacy_state import DEFAULT_LEGACY, LEGACY, LegacyState
 from .roots import Interpreter, RootCell, resolve
 from .settings import DEFAULT_URL_PARAMS, make_privacy, merge_style
+from .viewer_settings import ViewerSettings
 
 if TYPE_CHECKING:
     from ..effects import PlotPlan, Share
@@ -51,11 +52,12 @@ def _bound(frame: Frame | None) -> Any:
 
 
 @attrs.frozen(kw_only=True, repr=False, slots=False)
-class Plottable(Encoders, LegacyMethods, GraphMethods, Introspection):
+class Plottable(Encoders, ViewerSettings, LegacyMethods, GraphMethods, Introspection):
     """An immutable graph to plot: tables, bindings, encodings, settings.
 
     The ``encode_*`` methods come from the :class:`~.encoders.Encoders` mixin; ``settings``,
-    ``plot``, ``upload`` and the other viewer methods from :class:`~.legacy_methods.LegacyMethods`;
+    ``layout_settings``... from :class:`~.viewer_settings.ViewerSettings`; ``plot``, ``upload``
+    from :class:`~.legacy_methods.LegacyMethods`;
     ``hypergraph``, ``from_networkx`` and friends from :class:`~.graph_methods.GraphMethods`;
     pygraphistry's read-only attributes (``_edges``, ``_source``...) from
     :class:`~.introspection.Introspection`.

@@ -200,6 +200,8 @@ async def arun_plan(
 ) -> PlotResult:
     """Perform ``plan`` on the running loop: create, upload (concurrently), share; the URL.
 
+    ``progress`` reports the uploads' bytes, as for ``run_plan``.
+
     Raises:
         GraphistryError: typed (DESIGN.md section 6), carrying server, org and dataset id,
             as ``run_plan`` raises them.

@@ -338,3 +338,39 @@ def test_a_stream_sizes_the_request_deadline_by_its_files(tmp_path: Path) -> Non
     assert 2 * on_disk == streaming.body_size(body)
     counted = body.counted()
     assert sum(memoryview(c).nbytes for c in counted.chunks()) == streaming.body_size(counted)
+
+
+def test_arun_streams_a_dataset_with_progress_and_typed_nulls(
+    srv: LocalServer, tmp_path: Path
+) -> None:
+    """``await client.arun(plan)`` streams a dataset too (off the loop, over httpx): the
+    stored table equals the source and progress events end at its size; a null id is
+    the same PlanError naming column and batch, carrying the dataset id."""
+    import asyncio
+
+    from graphistry_fp.interpreters.progress import ProgressEvent
+
+    table = edges_table(3 * BATCH_ROWS + 1)
+    good = write_parquet(tmp_path / "good", table, files=2)
+    mask = np.zeros(table.num_rows, dtype=bool)
+    mask[BATCH_ROWS + 1] = True
+    bad = write_parquet(tmp_path / "bad", table.set_column(
+        1, "dst", pa.array(table.column("dst").to_numpy(), mask=mask)))  # fmt: skip
+    events: list[ProgressEvent] = []
+
+    async def main() -> tuple[str, BaseException | None]:
+        async with user_client(srv, on_progress=events.append) as client:
+            result = await client.arun(graphistry.edges(ds.dataset(good), "src", "dst").plan())
+            try:
+                await client.arun(graphistry.edges(ds.dataset(bad), "src", "dst").plan())
+            except PlanError as error:
+                return result.dataset_id, error
+            return result.dataset_id, None
+
+    dataset_id, error = asyncio.run(main())
+    assert table_digest(table) == table_digest(stored(srv, dataset_id))
+    size = (srv.data_dir / "datasets" / dataset_id / "edges.arrow").stat().st_size
+    assert size == max(e.bytes_sent for e in events if e.dataset_id == dataset_id)
+    assert isinstance(error, PlanError)
+    assert "'dst'" in str(error) and "batch 2" in str(error)
+    assert error.dataset_id is not None

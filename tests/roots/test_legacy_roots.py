@@ -96,3 +96,29 @@ def test_upload_leaves_the_receiver_unchanged_and_roots_the_result_below_it() ->
     assert (g2.dataset_id, g2.url) == (g2._dataset_id, g2._url)
     g.set_client(late)
     assert late is g2.get_client()
+
+
+def test_async_upload_and_plot_follow_the_same_rules() -> None:
+    """``await g.aupload()``/``aplot()`` resolve like upload()/plot() (using(c) per task, else
+    the global root) and apply the session's default sharing only on the global root."""
+    import asyncio
+
+    from graphistry_fp.effects import Share
+
+    glob, scoped = graphistry.DryRunClient(), graphistry.DryRunClient()
+    graphistry.register(client=glob)
+    graphistry.privacy(mode="organization")
+    g = graphistry.edges(EDGES, "s", "d")
+
+    async def main() -> Any:
+        uploaded = await g.aupload()
+        with graphistry.using(scoped):
+            url = await g.aplot(render="url")
+        return uploaded, url
+
+    uploaded, url = asyncio.run(main())
+    assert uploaded.dataset_id is not None and uploaded.dataset_id in str(uploaded.url)
+    assert isinstance(url, str)
+    assert (1, 1) == (_created(glob), _created(scoped))
+    shares = [[e.mode for e in c.performed if isinstance(e, Share)] for c in (glob, scoped)]
+    assert [["organization"], []] == shares
