@@ -33,10 +33,10 @@ import weakref
 from collections.abc import AsyncIterator, Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from graphistry_fp.errors import GraphistryError, ProtocolError, TransportError
+from graphistry_fp.errors import GraphistryError
 
 from .config import Config
-from .limits import ACCEPT_ENCODING, ReplyReader, deadline_seconds
+from .limits import ACCEPT_ENCODING, ReplyReader, request_window, transport_failure
 from .replies import scrub
 from .streaming import StreamBody, achunks, body_size
 from .transport import backoff_delay, parse_retry_after
@@ -230,33 +230,21 @@ class AsyncTransport:
     def _failure(
         self, request: Request, error: BaseException | None, attempts: int, deadline: float
     ) -> GraphistryError:
-        """The typed error for a failed attempt (``None``: the overall deadline), as the
-        sync transport words it (never the raw error's text)."""
+        """The typed error for a failed attempt (``None``: the overall deadline), worded as
+        the sync transport words it (never the raw error's text)."""
         import httpx
 
-        what = request.what or request.method
-        where = f"{request.method} {self._config.base_url}{request.path}"
         if error is None:
-            return TransportError(
-                f"{what}: {where} did not complete within its deadline of {deadline:g} s "
-                "(request_deadline, retries included); the server is too slow or trickling "
-                "its reply"
-            )
-        if isinstance(error, httpx.LocalProtocolError):
-            return ProtocolError(
-                f"{what}: a header of {where} has characters HTTP does not allow (a control "
-                "character or a line break in a token or key); nothing was sent"
-            )
-        if isinstance(error, httpx.TimeoutException):
-            how = "timed out"
+            how, reason = "deadline", ""
+        elif isinstance(error, httpx.LocalProtocolError):
+            how, reason = "header", ""
+        elif isinstance(error, httpx.TimeoutException):
+            how, reason = "timed out", _reason(error)
         elif "complete message body" in str(error) or isinstance(error, httpx.DecodingError):
-            how = "the reply was cut short"
+            how, reason = "the reply was cut short", _reason(error)
         else:
-            how = "connection failed"
-        return TransportError(
-            f"{what}: {how} for {where} after {attempts} attempt(s); "
-            f"is the server up and reachable? ({_reason(error)})"
-        )
+            how, reason = "connection failed", _reason(error)
+        return transport_failure(self._config, request, how, attempts, deadline, reason)
 
     async def send(
         self,
@@ -280,14 +268,11 @@ class AsyncTransport:
 
         if bearer is None:
             bearer = request.bearer
-        if timeout is None:
-            timeout = self._config.timeout
-            if request.timeout is not None:
-                timeout = (min(timeout[0], request.timeout), min(timeout[1], request.timeout))
         size = body_size(request.body) if request.body is not None else 0
-        deadline = deadline_seconds(self._config.request_deadline, size, request.timeout)
-        ends = time.monotonic() + deadline
-        attempts = 1 + (self._config.max_retries if request.idempotent else 0)
+        window = request_window(self._config, request, timeout, size)
+        timeout, deadline, ends, attempts = (
+            window.timeout, window.deadline, window.ends, window.attempts
+        )
         for attempt in range(attempts):
             started = time.monotonic()
             left = ends - started

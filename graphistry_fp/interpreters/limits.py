@@ -1,8 +1,8 @@
 """What a client accepts from a server: reply size, request time, token shape (no I/O).
 
 Theory of operation. A client talks to a server it does not control; these are the limits
-it keeps whatever the server sends (issue 17), shared by every transport (the ``requests``
-one here, an async one later), so the decisions live here and a transport only feeds
+it keeps whatever the server sends (issue 17), shared by both transports (``requests`` in
+``transport.py``, httpx in ``async_transport.py``), so the decisions live here and a transport only feeds
 bytes and clocks in:
 
 * :class:`ReplyReader` collects a reply body as it arrives, decoding ``gzip``/``deflate``
@@ -13,6 +13,8 @@ bytes and clocks in:
 * :func:`deadline_seconds` is the longest one request may take in all (connect, send,
   every retry, every reply byte): the read timeout alone bounds the wait for *one* byte,
   and a server trickling a byte a second never hits it;
+* :func:`request_window` gives one request's timeout, deadline and attempts, and
+  :func:`transport_failure` words a failed request's typed error, for both transports;
 * :func:`check_token` refuses a token from a login, refresh, switch or single sign-on
   reply that is not a plausible JWT (three base64url segments, bounded length): a token
   with CR/LF would otherwise become a forged header, or a raw ``requests`` error.
@@ -21,9 +23,17 @@ bytes and clocks in:
 from __future__ import annotations
 
 import re
+import time
 import zlib
+from typing import TYPE_CHECKING
 
-from graphistry_fp.errors import ProtocolError
+import attrs
+
+from graphistry_fp.errors import GraphistryError, ProtocolError, TransportError
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .wire import Request
 
 #: Default cap on one reply body, decoded (bytes). Every reply of the protocol is a small
 #: JSON object (the largest, a login or share reply, is a few KB).
@@ -54,6 +64,59 @@ def deadline_seconds(request_deadline: float, body_bytes: int, cap: float | None
     """
     seconds = request_deadline + max(0, body_bytes) / MIN_UPLOAD_RATE
     return seconds if cap is None else min(seconds, cap)
+
+
+@attrs.frozen
+class Window:
+    """One request's limits, the same for both transports: the (connect, read) timeout of
+    each attempt, the overall deadline in seconds, when it ends, and how many attempts."""
+
+    timeout: tuple[float, float]
+    deadline: float
+    ends: float
+    attempts: int
+
+
+def request_window(
+    config: Config, request: Request, timeout: tuple[float, float] | None, body_bytes: int
+) -> Window:
+    """The :class:`Window` of ``request``: the configured timeout (capped by
+    ``request.timeout``) unless ``timeout`` is given; retries only where safe."""
+    if timeout is None:
+        timeout = config.timeout
+        if request.timeout is not None:
+            timeout = (min(timeout[0], request.timeout), min(timeout[1], request.timeout))
+    deadline = deadline_seconds(config.request_deadline, body_bytes, request.timeout)
+    attempts = 1 + (config.max_retries if request.idempotent else 0)
+    return Window(timeout, deadline, time.monotonic() + deadline, attempts)
+
+
+def transport_failure(
+    config: Config, request: Request, how: str, attempts: int, deadline: float, reason: str
+) -> GraphistryError:
+    """The typed error of a failed request, worded once for both transports.
+
+    ``how``: ``"deadline"`` (the overall deadline passed), ``"header"`` (a header HTTP does
+    not allow: nothing was sent), else what happened (``"timed out"``, ...); ``reason``:
+    the library error's scrubbed summary.
+    """
+    what = request.what or request.method
+    where = f"{request.method} {config.base_url}{request.path}"
+    if how == "header":
+        return ProtocolError(
+            f"{what}: a header of {where} has characters HTTP does not allow (a control "
+            "character or a line break in a token or key); nothing was sent"
+        )
+    if how == "deadline":
+        return TransportError(
+            f"{what}: {where} did not complete within its deadline of {deadline:g} s "
+            "(request_deadline, retries included); the server is too slow or trickling "
+            "its reply"
+        )
+    return TransportError(
+        f"{what}: {how} for {where} after {attempts} attempt(s); "
+        f"is the server up and reachable? ({reason})"
+    )
 
 
 def check_token(token: str, what: str, status: int | None = None) -> str:

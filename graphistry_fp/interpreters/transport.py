@@ -40,7 +40,7 @@ import urllib3
 from graphistry_fp.errors import GraphistryError, ProtocolError, TransportError
 
 from .config import Config
-from .limits import ACCEPT_ENCODING, ReplyReader, deadline_seconds
+from .limits import ACCEPT_ENCODING, ReplyReader, request_window, transport_failure
 from .replies import scrub
 from .streaming import body_size, request_data
 from .watchdog import WATCHDOG
@@ -210,24 +210,8 @@ class Transport:
         self, request: Request, error: BaseException, attempts: int, deadline: float
     ) -> GraphistryError:
         """The typed error for an attempt that raised ``error`` (never its raw text)."""
-        what = request.what or request.method
-        where = f"{request.method} {self._config.base_url}{request.path}"
-        if isinstance(error, requests.exceptions.InvalidHeader):
-            return ProtocolError(
-                f"{what}: a header of {where} has characters HTTP does not allow (a control "
-                "character or a line break in a token or key); nothing was sent"
-            )
-        how = kind(error)
-        if how == "deadline":
-            return TransportError(
-                f"{what}: {where} did not complete within its deadline of {deadline:g} s "
-                "(request_deadline, retries included); the server is too slow or trickling "
-                "its reply"
-            )
-        return TransportError(
-            f"{what}: {how} for {where} after {attempts} attempt(s); "
-            f"is the server up and reachable? ({_reason(error)})"
-        )
+        how = "header" if isinstance(error, requests.exceptions.InvalidHeader) else kind(error)
+        return transport_failure(self._config, request, how, attempts, deadline, _reason(error))
 
     def send(
         self,
@@ -251,14 +235,11 @@ class Transport:
         """
         if bearer is None:
             bearer = request.bearer
-        if timeout is None:
-            timeout = self._config.timeout
-            if request.timeout is not None:
-                timeout = (min(timeout[0], request.timeout), min(timeout[1], request.timeout))
         size = body_size(request.body) if request.body is not None else 0
-        deadline = deadline_seconds(self._config.request_deadline, size, request.timeout)
-        ends = time.monotonic() + deadline
-        attempts = 1 + (self._config.max_retries if request.idempotent else 0)
+        window = request_window(self._config, request, timeout, size)
+        timeout, deadline, ends, attempts = (
+            window.timeout, window.deadline, window.ends, window.attempts
+        )
         for attempt in range(attempts):
             started = time.monotonic()
             left = ends - started
