@@ -50,6 +50,7 @@ from .async_flow import arun_flow
 from .async_transport import AsyncTransport
 from .config import Config
 from .http import PERFORMERS, _ipc_file, _Run, annotate, check_uploads, upload_table
+from .loop_turns import fair_turn
 from .progress import ProgressOptions
 from .replies import error_for
 from .streaming import StreamBody, with_progress
@@ -120,6 +121,7 @@ class _ARun(_Run):
                 raise
 
     async def asend(self, request: Request) -> Response:
+        await fair_turn()
         if not request.run_token:
             return await self.atransport.send(request)
         state = self._state
@@ -211,11 +213,8 @@ async def arun_plan(
     try:
         snapshot = await tokens.acurrent()
         run = _ARun(config, transport, atransport, tokens, snapshot, progress)
+        await fair_turn()
         run.aprepare(plan)
-        # One turn of the loop between writing the small bodies and the first request:
-        # a wave of plots started together then spreads its work over two turns, so the
-        # loop's other callbacks wait half as long.
-        await asyncio.sleep(0)
         dataset_id = await _walk(run, plan)
     except GraphistryError as error:
         if run is not None:

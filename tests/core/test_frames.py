@@ -267,3 +267,38 @@ def test_dates_with_missing_values_still_bind() -> None:
     assert [datetime.datetime(2020, 1, 1), None, None] == (
         g.edge_frame.in_memory("the test").column("when").to_pylist()
     )
+
+
+_PLAIN_DTYPES = ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+                 "float16", "float32", "float64", "bool"]  # fmt: skip
+
+
+@given(
+    st.lists(st.sampled_from(_PLAIN_DTYPES), min_size=1, max_size=5),
+    st.integers(min_value=0, max_value=40),
+    st.integers(min_value=0, max_value=2**32),
+)
+def test_plain_number_frames_convert_as_from_pandas_does(
+    dtypes: list[str], rows: int, seed: int
+) -> None:
+    """Frames of plain numpy numbers take a column-by-column path (no pandas metadata work):
+    its table equals pyarrow's ``Table.from_pandas`` (types, values, NaN as null), whatever
+    the index."""
+    rng = np.random.default_rng(seed)
+    columns = {}
+    for i, dtype in enumerate(dtypes):
+        if dtype == "bool":
+            values = rng.integers(0, 2, rows).astype(bool)
+        elif dtype.startswith("float"):
+            values = rng.normal(size=rows).astype(dtype)
+            values[rng.random(rows) < 0.3] = np.nan
+        else:
+            info = np.iinfo(dtype)
+            values = rng.integers(info.min, info.max, rows, dtype=dtype, endpoint=True)
+        columns[f"c{i}"] = values
+    df = pd.DataFrame(columns, index=rng.permutation(rows) + 7)
+    expected = pa.Table.from_pandas(df, preserve_index=False).replace_schema_metadata(None)
+    table = to_frame(df, "edges").table
+    assert expected.schema == table.schema
+    assert expected.equals(table)
+    assert [c.null_count for c in expected.columns] == [c.null_count for c in table.columns]
