@@ -249,8 +249,9 @@ class Sender:
         Raises:
             requests.RequestException: as ``requests`` would raise it for the same failure.
         """
+        pool = self._connection_pool()  # its errors are requests' own (bad CA path, proxy)
         try:
-            return self._connection_pool().urlopen(
+            return pool.urlopen(
                 method=outgoing.method,
                 url=outgoing.url,
                 body=outgoing.body,
