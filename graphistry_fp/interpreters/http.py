@@ -125,7 +125,7 @@ def share(effect: Share, org_name: str | None) -> Flow[Any]:
 
 Performer = Callable[[Any, str | None], Flow[Any]]
 
-#: An in-memory table up to this size (``Table.nbytes``) is written in the calling thread.
+#: An in-memory table up to this size (its buffers) is written in the calling thread.
 INLINE_BODY_BYTES = 1 << 20
 
 #: The dispatch table: effect type -> performer (a sans-I/O flow). Read-only.
@@ -196,7 +196,7 @@ class _Run:
         """
         for upload in plan.uploads():
             table = upload.table
-            if not isinstance(table, DatasetTable) and table.nbytes <= INLINE_BODY_BYTES:
+            if not isinstance(table, DatasetTable) and table.get_total_buffer_size() <= INLINE_BODY_BYTES:
                 written: Future[Any] = Future()
                 try:
                     written.set_result(_ipc_file(upload))
