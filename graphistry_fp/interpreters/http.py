@@ -196,7 +196,9 @@ class _Run:
         """
         for upload in plan.uploads():
             table = upload.table
-            if not isinstance(table, DatasetTable) and table.get_total_buffer_size() <= INLINE_BODY_BYTES:
+            if not isinstance(table, DatasetTable) and (
+                table.get_total_buffer_size() <= INLINE_BODY_BYTES
+            ):
                 written: Future[Any] = Future()
                 try:
                     written.set_result(_ipc_file(upload))
