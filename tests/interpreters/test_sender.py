@@ -9,11 +9,16 @@ sending (headers HTTP does not allow).
 
 from __future__ import annotations
 
+import datetime
+import ipaddress
 import socket
+import ssl
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import attrs
 import pyarrow as pa
 import pytest
 import requests
@@ -32,7 +37,8 @@ REPLY += b'{"success": true}'
 class Capture:
     """Accepts connections and records every request (head and de-chunked body)."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
+        self.tls = tls
         self.sock = socket.create_server(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]
         self.seen: list[bytes] = []
@@ -48,6 +54,12 @@ class Capture:
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     def _serve(self, conn: socket.socket) -> None:
+        if self.tls is not None:
+            try:
+                conn = self.tls.wrap_socket(conn, server_side=True)
+            except (OSError, ssl.SSLError):  # the client refused our certificate
+                conn.close()
+                return
         with conn, conn.makefile("rb") as stream:
             while True:
                 head = b""
@@ -202,3 +214,77 @@ def test_a_missing_ca_bundle_is_a_transport_error(monkeypatch: pytest.MonkeyPatc
     finally:
         transport.close()
     assert "connection failed" in str(info.value)
+
+
+def _self_signed(directory: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 (its own CA) and its key, as PEM files."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "graphistry_fp test")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+@pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
+def test_tls_is_verified_against_the_ca_bundle_read_at_construction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over TLS to a server with a self-signed certificate: refused by default (typed
+    TransportError, nothing received); accepted with ``REQUESTS_CA_BUNDLE`` naming the
+    certificate when the client is made (unsetting it afterwards changes nothing); and
+    accepted unverified with ``certificate_validation=False``."""
+    cert, key = _self_signed(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    server = Capture(tls=context)
+    config = Config(server=f"127.0.0.1:{server.port}", protocol="https", max_retries=0)
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    try:
+        default = Transport(config)
+        with pytest.raises(TransportError) as info:
+            default.send(Request("GET", "/default"))
+        default.close()
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(cert))
+        bundled = Transport(config)
+        monkeypatch.delenv("REQUESTS_CA_BUNDLE")
+        statuses = [bundled.send(Request("GET", "/bundle")).status]
+        bundled.close()
+        unverified = Transport(attrs.evolve(config, certificate_validation=False))
+        statuses.append(unverified.send(Request("GET", "/unverified")).status)
+        unverified.close()
+        firsts = [server.take().split(b"\r\n", 1)[0] for _ in range(2)]
+    finally:
+        server.sock.close()
+    assert "connection failed" in str(info.value)
+    assert [200, 200] == statuses
+    assert [b"GET /bundle HTTP/1.1", b"GET /unverified HTTP/1.1"] == firsts
+    assert [] == server.seen
