@@ -166,6 +166,11 @@ class Transport:
             if not chunk:
                 break
             reader.feed(chunk)
+            if raw.length_remaining == 0:
+                # Every announced byte is in (the connection is back in the pool): no
+                # read for the end. A body cut short leaves bytes to go: read on, and
+                # urllib3 raises IncompleteRead.
+                break
         if watch.expired:  # a read ended by the watchdog can look like a short body
             raise ConnectionError("deadline")
         return Response(status=raw.status, headers=headers, content=reader.finish())
