@@ -18,9 +18,9 @@ Here:
   past ``max_reply_bytes`` (``ProtocolError``), and one request, retries included, ends at
   its overall deadline (``TransportError``): the watchdog shuts the socket of a request
   that outlives it, which wakes a read blocked on a server trickling bytes;
-* no raw ``requests`` error escapes: a body cut short or a dropped connection is a
-  ``TransportError`` (retried where safe), a header ``requests`` refuses to send is a
-  ``ProtocolError`` (its value is never shown);
+* no raw ``requests`` or urllib3 error escapes: a body cut short or a dropped connection
+  is a ``TransportError`` (retried where safe), a header HTTP cannot carry is a
+  ``ProtocolError`` (its value is never shown; nothing is sent);
 * logging: ``graphistry_fp.http`` at DEBUG logs method, path, status, attempt and timing,
   never a header or a body.
 """
