@@ -252,9 +252,9 @@ def main(argv: list[str] | None = None) -> int:
         "kernel's RSS high-water mark (VmHWM, reset through /proc/self/clear_refs just "
         "before the measured call) minus the RSS at that moment, over bind + plot with the "
         "pandas frames already built, in a fresh process per run; Arrow IPC bytes: the "
-        "edges + nodes request bodies actually sent. Requests are counted client-side at "
-        "requests' HTTPAdapter (both libraries send through it); datasets are read back from "
-        "the server's database.",
+        "edges + nodes request bodies actually sent. Requests are counted client-side where "
+        "each library hands them to urllib3 (requests' HTTPAdapter for pygraphistry, "
+        "Sender.send for graphistry_fp); datasets are read back from the server's database.",
         *(["", *notes] if notes else []),
         "",
     ]

@@ -1,8 +1,9 @@
 """Measuring helpers shared by the scenarios: request counting, peak RSS, frames, stats.
 
-Request counting patches ``requests.adapters.HTTPAdapter.send`` for the whole process:
-graphistry_fp (one ``requests.Session`` per client) and pygraphistry (module-level
-``requests.post``/``get``) both end up there, so both libraries are counted the same way.
+Request counting patches, for the whole process, ``requests.adapters.HTTPAdapter.send``
+(where pygraphistry's module-level ``requests.post``/``get`` end up) and graphistry_fp's
+``Sender.send`` (its transport sends straight into urllib3's pool, below requests'
+session): one record per request put on the wire, for both libraries.
 
 Peak extra RSS (the definition used for both libraries): the kernel's RSS high-water mark
 (``VmHWM`` in ``/proc/self/status``), reset to the current RSS just before the measured
@@ -26,6 +27,8 @@ import pandas as pd
 import psutil
 import requests.adapters
 
+from graphistry_fp.interpreters.sender import Outgoing, Sender
+
 # -- request counting ------------------------------------------------------------------
 
 _log: list[tuple[str, str, int]] = []
@@ -40,15 +43,28 @@ def install_counter() -> None:
         return
     _installed = True
     original = requests.adapters.HTTPAdapter.send
+    original_ours = Sender.send
+
+    def record(method: str, url: str, body: Any) -> None:
+        if body is None:
+            size = 0
+        elif isinstance(body, memoryview):
+            size = body.nbytes
+        else:
+            size = len(body) if hasattr(body, "__len__") else 0
+        with _log_lock:
+            _log.append((method, urlsplit(url).path, size))
 
     def send(self: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
-        body = request.body
-        size = 0 if body is None else (body.nbytes if isinstance(body, memoryview) else len(body))
-        with _log_lock:
-            _log.append((str(request.method), urlsplit(request.url).path, size))
+        record(str(request.method), str(request.url), request.body)
         return original(self, request, *args, **kwargs)
 
+    def send_ours(self: Sender, outgoing: Outgoing, timeout: tuple[float, float]) -> Any:
+        record(outgoing.method, outgoing.url, outgoing.body)
+        return original_ours(self, outgoing, timeout)
+
     requests.adapters.HTTPAdapter.send = send  # type: ignore[method-assign]
+    Sender.send = send_ours  # type: ignore[method-assign]
 
 
 @contextmanager

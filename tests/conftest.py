@@ -55,29 +55,28 @@ def wire_tokens(monkeypatch: pytest.MonkeyPatch) -> Iterator[set[str]]:
     """Every JWT seen in a request (headers, body) or a reply body during the test."""
     import io
 
-    import requests
     import urllib3
 
+    from graphistry_fp.interpreters.sender import Outgoing, Sender
     from tests.support.server import JWT_RE
 
     seen: set[str] = set()
-    original = requests.Session.send
+    original = Sender.send
 
-    def spy(self: requests.Session, prepared: requests.PreparedRequest, **kw: Any) -> Any:
-        seen.update(JWT_RE.findall(" ".join(f"{k}: {v}" for k, v in prepared.headers.items())))
-        body = prepared.body
+    def spy(self: Sender, outgoing: Outgoing, timeout: tuple[float, float]) -> Any:
+        seen.update(JWT_RE.findall(" ".join(f"{k}: {v}" for k, v in outgoing.headers.items())))
+        body = outgoing.body
         if isinstance(body, bytes | str):
             seen.update(JWT_RE.findall(body.decode("latin-1") if isinstance(body, bytes) else body))
-        response = original(self, prepared, **kw)
-        # The transport streams replies (stream=True) and reads ``raw`` itself: read the
-        # body here and hand the transport an equal, unread ``raw``.
-        data = response.raw.read(decode_content=False)
-        response.raw = urllib3.HTTPResponse(
-            body=io.BytesIO(data), headers=response.raw.headers, status=response.status_code,
+        response = original(self, outgoing, timeout)
+        # The transport streams replies and reads them itself: read the body here and
+        # hand the transport an equal, unread reply.
+        data = response.read(decode_content=False)
+        seen.update(JWT_RE.findall(data.decode("latin-1")))
+        return urllib3.HTTPResponse(
+            body=io.BytesIO(data), headers=response.headers, status=response.status,
             preload_content=False, decode_content=False,
         )  # fmt: skip
-        seen.update(JWT_RE.findall(data.decode("latin-1")))
-        return response
 
-    monkeypatch.setattr(requests.Session, "send", spy)
+    monkeypatch.setattr(Sender, "send", spy)
     yield seen

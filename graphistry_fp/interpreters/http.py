@@ -36,6 +36,7 @@ from graphistry_fp.effects import (
     perform_plan,
     viewer_url,
 )
+from graphistry_fp.effects.stream import DatasetTable
 from graphistry_fp.effects.tables import to_ipc_file
 from graphistry_fp.errors import AuthenticationError, GraphistryError, PlanError, ProtocolError
 
@@ -124,6 +125,9 @@ def share(effect: Share, org_name: str | None) -> Flow[Any]:
 
 Performer = Callable[[Any, str | None], Flow[Any]]
 
+#: An in-memory table up to this size (its buffers) is written in the calling thread.
+INLINE_BODY_BYTES = 1 << 20
+
 #: The dispatch table: effect type -> performer (a sans-I/O flow). Read-only.
 PERFORMERS: Mapping[type, Performer] = MappingProxyType(
     {CreateDataset: create_dataset, UploadTable: upload_table, Share: share}
@@ -179,16 +183,30 @@ class _Run:
         self.dataset_id: str | None = None
         self._bodies: dict[str, Future[Any]] = {}
 
-    def prepare(self, plan: PlotPlan, executor: Executor) -> None:
+    def prepare(self, plan: PlotPlan, executor: Callable[[], Executor]) -> None:
         """Start writing the upload bodies now, so they are ready when the dataset exists.
 
         Serialization then overlaps the create-dataset round trip instead of following it
-        (a 1M-row table takes tens of milliseconds to write). The bodies are keyed by the
-        upload's kind (:func:`check_uploads`: one table of each kind), which resolving the
-        dataset reference leaves unchanged; :meth:`perform` hands each to its upload flow.
+        (a 1M-row table takes a few milliseconds to write). A table under
+        :data:`INLINE_BODY_BYTES` is written here instead: that takes less CPU than
+        handing it to another thread (0.02 ms against 0.1 ms for 10k rows). The bodies are
+        keyed by the upload's kind (:func:`check_uploads`: one table of each kind), which
+        resolving the dataset reference leaves unchanged; :meth:`perform` hands each to
+        its upload flow.
         """
         for upload in plan.uploads():
-            self._bodies[upload.kind] = executor.submit(_ipc_file, upload)
+            table = upload.table
+            if not isinstance(table, DatasetTable) and (
+                table.get_total_buffer_size() <= INLINE_BODY_BYTES
+            ):
+                written: Future[Any] = Future()
+                try:
+                    written.set_result(_ipc_file(upload))
+                except Exception as error:  # raised where the upload waits for it
+                    written.set_exception(error)
+                self._bodies[upload.kind] = written
+            else:
+                self._bodies[upload.kind] = executor().submit(_ipc_file, upload)
 
     def _reauth_begin(self, stale: AuthState) -> AuthState | None:
         """The run's re-authentication bookkeeping (the caller holds the run's lock).
@@ -308,7 +326,7 @@ def run_plan(
     run: _Run | None = None
     try:
         run = _Run(config, transport, tokens, progress)
-        run.prepare(plan, executor())
+        run.prepare(plan, executor)
         current = run
         dataset_id = perform_plan(plan, lambda stage: current.stage(stage, executor))
     except GraphistryError as error:

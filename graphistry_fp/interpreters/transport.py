@@ -1,8 +1,10 @@
-"""The transport: one ``requests.Session`` per client, timeouts, retries, DEBUG logging.
+"""The transport: one connection pool per client, timeouts, retries, DEBUG logging.
 
 It performs one :class:`~graphistry_fp.interpreters.wire.Request` at a time and returns a
 :class:`~graphistry_fp.interpreters.wire.Response`; mapping replies to typed errors is the
-flows' business (``replies.error_for``). Here:
+flows' business (``replies.error_for``). A request goes out as ``requests`` would send
+it, straight into the client's urllib3 pool (``sender.py``: half the CPU per request).
+Here:
 
 * every request has the configured ``timeout`` (connect, read), capped by the request's
   own ``timeout`` when it has one (the SSO poll, near its deadline);
@@ -16,9 +18,9 @@ flows' business (``replies.error_for``). Here:
   past ``max_reply_bytes`` (``ProtocolError``), and one request, retries included, ends at
   its overall deadline (``TransportError``): the watchdog shuts the socket of a request
   that outlives it, which wakes a read blocked on a server trickling bytes;
-* no raw ``requests`` error escapes: a body cut short or a dropped connection is a
-  ``TransportError`` (retried where safe), a header ``requests`` refuses to send is a
-  ``ProtocolError`` (its value is never shown);
+* no raw ``requests`` or urllib3 error escapes: a body cut short or a dropped connection
+  is a ``TransportError`` (retried where safe), a header HTTP cannot carry is a
+  ``ProtocolError`` (its value is never shown; nothing is sent);
 * logging: ``graphistry_fp.http`` at DEBUG logs method, path, status, attempt and timing,
   never a header or a body.
 """
@@ -40,17 +42,16 @@ import urllib3
 from graphistry_fp.errors import GraphistryError, ProtocolError, TransportError
 
 from .config import Config
-from .limits import ACCEPT_ENCODING, ReplyReader, request_window, transport_failure
+from .limits import ReplyReader, request_window, transport_failure
 from .replies import scrub
-from .streaming import body_size, request_data
+from .sender import Sender
+from .streaming import body_size
 from .watchdog import WATCHDOG
-from .watched import IO_ERRORS, Adapter, Deadline, Watch, kind, watching
+from .watched import IO_ERRORS, Deadline, Watch, kind, watching
 from .wire import RETRY_STATUSES, Request, Response
 
 log = logging.getLogger("graphistry_fp.http")
 
-#: Connections per host: enough for many threads sharing one client (more wait their turn).
-POOL_MAXSIZE = 32
 BACKOFF_BASE_S = 0.25
 BACKOFF_CAP_S = 8.0
 RETRY_AFTER_CAP_S = 30.0
@@ -79,25 +80,20 @@ def warn_insecure_once() -> None:
 #: Raw bytes read per step of a reply body.
 READ_STEP = 64 * 1024
 
-def _no_auth(request: requests.PreparedRequest) -> requests.PreparedRequest:
-    # A session-level auth hook stops requests from applying ~/.netrc credentials, which
-    # would replace our Authorization header.
-    return request
 
-
-def _freeze_environment(session: requests.Session, base_url: str) -> None:
-    """Read the proxy and CA-bundle environment variables once, for this client's server.
+def _environment(base_url: str, verify: bool) -> tuple[bool | str, dict[str, str]]:
+    """The CA bundle (when verifying) and the proxies for this client's server, read once.
 
     requests re-reads the whole environment on every request (``trust_env``): about 0.2 ms
-    each, a tenth of the client's CPU per plot. A client talks to one server, so the answer
-    (``HTTPS_PROXY``/``NO_PROXY`` for that host, ``REQUESTS_CA_BUNDLE`` when verifying) is
-    the same every time: take it at construction, as the other ``GRAPHISTRY_*`` defaults
-    are. (``~/.netrc`` is never used: see :func:`_no_auth`.)
+    each. A client talks to one server, so the answer (``HTTPS_PROXY``/``NO_PROXY`` for
+    that host, ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE`` when verifying) is the same every
+    time: take it at construction, as the other ``GRAPHISTRY_*`` defaults are, with
+    requests' own rules. (``~/.netrc`` is never used: it would replace our Authorization.)
     """
-    settings = session.merge_environment_settings(base_url, {}, None, session.verify, None)
-    session.proxies.update(settings["proxies"])
-    session.verify = settings["verify"]
-    session.trust_env = False
+    with requests.Session() as session:
+        settings = session.merge_environment_settings(base_url, {}, None, verify, None)
+    verify_or_bundle = settings["verify"]
+    return (verify if verify_or_bundle is None else verify_or_bundle), dict(settings["proxies"])
 
 
 def _reason(error: BaseException) -> str:
@@ -131,80 +127,53 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
 
 
 class Transport:
-    """Sends requests for one client; safe to share between threads (requests' pool is)."""
+    """Sends requests for one client; safe to share between threads (the pool is)."""
 
     def __init__(self, config: Config, *, sleep: Any = time.sleep) -> None:
         self._config = config
         self._sleep = sleep
-        session = requests.Session()
-        # pool_block: beyond POOL_MAXSIZE concurrent requests, threads wait for a pooled
-        # connection instead of opening throwaway ones (which urllib3 would discard with a
-        # "Connection pool is full" warning). A connection always returns to the pool:
-        # every reply body is read in full before send() returns.
-        adapter = Adapter(
-            pool_connections=4, pool_maxsize=POOL_MAXSIZE, max_retries=0, pool_block=True
-        )
-        session.mount("http://", adapter)
-        session.mount("https://", adapter)
-        session.verify = config.certificate_validation
-        session.auth = _no_auth
-        # Decoded here, bounded (limits.ReplyReader): only what it decodes is asked for.
-        session.headers["Accept-Encoding"] = ACCEPT_ENCODING
-        _freeze_environment(session, config.base_url)
-        self._session = session
+        verify, proxies = _environment(config.base_url, config.certificate_validation)
+        self._sender = Sender(config.base_url, verify, proxies)
 
     def close(self) -> None:
         """Close the connection pool."""
-        self._session.close()
+        self._sender.close()
 
     def _attempt(
         self, request: Request, bearer: str | None, timeout: tuple[float, float], watch: Watch
     ) -> Response:
-        headers = dict(request.headers)
-        if bearer is not None:
-            headers["Authorization"] = f"Bearer {bearer}"
-        kwargs: dict[str, Any] = {}
-        if request.json is not None:
-            kwargs["json"] = request.json
-        elif request.form is not None:
-            kwargs["data"] = dict(request.form)
-        elif request.body is not None:
-            # Per attempt: a fresh zero-copy view of the Arrow buffer, or a streamed body
-            # started over (streaming.request_data); no Content-Type.
-            kwargs["data"] = request_data(request.body)
+        outgoing = self._sender.outgoing(request, bearer)
         watching(watch)
         try:
-            raw = self._session.request(
-                request.method,
-                self._config.base_url + request.path,
-                headers=headers,
-                timeout=timeout,
-                allow_redirects=False,
-                stream=True,
-                **kwargs,
-            )
+            raw = self._sender.send(outgoing, timeout)
         finally:
             watching(None)
         try:
             return self._read(raw, request, watch)
         except BaseException:
-            raw.close()  # not returned to the pool half-read; frees its pool slot
+            raw.close()  # not returned to the pool half-read: closed, its pool slot freed
+            raw.release_conn()
             raise
 
-    def _read(self, raw: requests.Response, request: Request, watch: Watch) -> Response:
+    def _read(self, raw: Any, request: Request, watch: Watch) -> Response:
         """The reply, its body read through the size cap (ProtocolError past it)."""
         headers = {k.lower(): v for k, v in raw.headers.items()}
         reader = ReplyReader(
-            self._config.max_reply_bytes, request.what or request.method, raw.status_code, headers
+            self._config.max_reply_bytes, request.what or request.method, raw.status, headers
         )
         while True:
-            chunk = raw.raw.read(READ_STEP, decode_content=False)
+            chunk = raw.read(READ_STEP, decode_content=False)
             if not chunk:
                 break
             reader.feed(chunk)
+            if raw.length_remaining == 0:
+                # Every announced byte is in (the connection is back in the pool): no
+                # read for the end. A body cut short leaves bytes to go: read on, and
+                # urllib3 raises IncompleteRead.
+                break
         if watch.expired:  # a read ended by the watchdog can look like a short body
             raise ConnectionError("deadline")
-        return Response(status=raw.status_code, headers=headers, content=reader.finish())
+        return Response(status=raw.status, headers=headers, content=reader.finish())
 
     def _failure(
         self, request: Request, error: BaseException, attempts: int, deadline: float

@@ -121,17 +121,17 @@ def test_url_params_reach_viewer_url(srv: LocalServer) -> None:
 
 def test_upload_has_no_content_type(srv: LocalServer, monkeypatch: pytest.MonkeyPatch) -> None:
     """Arrow bodies go out as a zero-copy view of the Arrow buffer with no Content-Type."""
-    import requests
+    from graphistry_fp.interpreters.sender import Outgoing, Sender
 
     seen: list[dict[str, Any]] = []
-    original = requests.Session.send
+    original = Sender.send
 
-    def spy(self: requests.Session, prepared: requests.PreparedRequest, **kw: Any) -> Any:
-        if prepared.url and prepared.url.endswith("/arrow"):
-            seen.append({"headers": dict(prepared.headers), "body": prepared.body})
-        return original(self, prepared, **kw)
+    def spy(self: Sender, outgoing: Outgoing, timeout: tuple[float, float]) -> Any:
+        if outgoing.url.endswith("/arrow"):
+            seen.append({"headers": dict(outgoing.headers), "body": outgoing.body})
+        return original(self, outgoing, timeout)
 
-    monkeypatch.setattr(requests.Session, "send", spy)
+    monkeypatch.setattr(Sender, "send", spy)
     with user_client(srv) as client:
         client.run(full_plan())
     assert 2 == len(seen)
@@ -174,16 +174,16 @@ def test_every_request_has_the_configured_timeout(
     srv: LocalServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Login, switch, create, uploads and share all pass timeout=(connect, read)."""
-    import requests
+    from graphistry_fp.interpreters.sender import Outgoing, Sender
 
     timeouts: list[Any] = []
-    original = requests.Session.request
+    original = Sender.send
 
-    def spy(self: requests.Session, method: str, url: str, **kw: Any) -> Any:
-        timeouts.append(kw.get("timeout"))
-        return original(self, method, url, **kw)
+    def spy(self: Sender, outgoing: Outgoing, timeout: tuple[float, float]) -> Any:
+        timeouts.append(timeout)
+        return original(self, outgoing, timeout)
 
-    monkeypatch.setattr(requests.Session, "request", spy)
+    monkeypatch.setattr(Sender, "send", spy)
     plan = graphistry.edges(EDGES, "s", "d").nodes(NODES, "n").privacy().plan()
     with user_client(srv, org_name="shared", timeout=(3, 7)) as client:
         client.run(plan)

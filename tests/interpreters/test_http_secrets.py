@@ -1,6 +1,6 @@
 """No password, key secret or token in any log line, repr, str or exception text.
 
-Every token that travels on the wire is captured by spying on ``requests.Session.send``
+Every token that travels on the wire is captured by spying on ``sender.Sender.send``
 (request headers and bodies, reply bodies), so the check covers tokens the test never
 handles itself (refreshed tokens, the switch reply's token).
 """

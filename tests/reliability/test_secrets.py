@@ -6,7 +6,7 @@ SSO, dry run, legacy-registered), plottable, plan (and its summary), result and 
 the text, ``repr``, args, attributes and formatted traceback of every error raised by a
 failed run, a refused login and a refused construction; the dry-run record; the server's
 request log. Secrets: the passwords and key secrets used, and every JWT that crossed the
-wire (captured by a spy on ``requests.Session.send``, so refreshed and re-issued tokens
+wire (captured by a spy on ``sender.Sender.send``, so refreshed and re-issued tokens
 count too).
 """
 

@@ -15,7 +15,6 @@ import types
 from typing import Any
 
 import pytest
-import requests
 
 from graphistry_fp.errors import (
     AuthenticationError,
@@ -24,6 +23,7 @@ from graphistry_fp.errors import (
     SSOTimeoutError,
 )
 from graphistry_fp.interpreters.clients import ClientUserPass
+from graphistry_fp.interpreters.sender import Outgoing, Sender
 from graphistry_fp.server import LocalServer
 from tests.support.clients import sso_client
 from tests.support.data import CREATE, edges_plan
@@ -111,13 +111,13 @@ def test_no_approval_times_out_and_sends_nothing_after(
     """sso_timeout=1.5 and nobody approves: SSOTimeoutError 1.5-2.5 s after the call, every
     request started before it, none after it, nothing created."""
     sent_at: list[float] = []
-    original = requests.Session.send
+    original = Sender.send
 
-    def spy(self: requests.Session, prepared: requests.PreparedRequest, **kw: Any) -> Any:
+    def spy(self: Sender, outgoing: Outgoing, timeout: tuple[float, float]) -> Any:
         sent_at.append(time.monotonic())
-        return original(self, prepared, **kw)
+        return original(self, outgoing, timeout)
 
-    monkeypatch.setattr(requests.Session, "send", spy)
+    monkeypatch.setattr(Sender, "send", spy)
     urls: list[str] = []
     with sso_client(srv, org_name="acme", sso_timeout=1.5, on_auth_url=urls.append) as client:
         began = time.monotonic()
