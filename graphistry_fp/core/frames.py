@@ -220,10 +220,11 @@ def _check_temporal_objects(df: pd.DataFrame, table: pa.Table, what: str) -> Non
     as a time since the epoch (``[datetime, 0]`` uploads 1970-01-01): a silent wrong value.
     Only object columns that came out temporal are scanned.
     """
-    for position, name in enumerate(df.columns):
-        if df.dtypes.iloc[position] != np.dtype(object):
+    for position, field in enumerate(table.schema):
+        if not _has_temporal(field.type):
             continue
-        if not _has_temporal(table.column(position).type):
+        name = df.columns[position]
+        if df.dtypes.iloc[position] != np.dtype(object):
             continue
         if any(_has_number(value) for value in df.iloc[:, position]):
             raise PlanError(
@@ -282,13 +283,14 @@ def _pin(table: pa.Table, guard: object) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=table.schema)
 
 
-#: numpy dtype kinds converted column by column (:func:`_plain_numbers`): signed and
-#: unsigned integers, floats and booleans.
+#: numpy dtype kinds converted column by column (:func:`_plain_numbers`, with pandas'
+#: ``str`` columns): signed and unsigned integers, floats and booleans.
 _PLAIN_KINDS = frozenset("iufb")
 
 
 def _plain_numbers(source: pd.DataFrame) -> pa.Table | None:
-    """``source`` as Arrow when every column is a plain numpy number or boolean, else None.
+    """``source`` as Arrow when every column is a plain numpy number or boolean or a pandas
+    string column, else None.
 
     ``Table.from_pandas`` spends ~0.3 ms in pandas metadata bookkeeping whatever the size,
     more than converting a small frame's numbers: these columns need none of it. The result
@@ -296,7 +298,10 @@ def _plain_numbers(source: pd.DataFrame) -> pa.Table | None:
     :func:`_from_pandas` drops anyway.
     """
     dtypes = source.dtypes
-    if len(dtypes) == 0 or not all(isinstance(d, np.dtype) and d.kind in _PLAIN_KINDS for d in dtypes):
+    if len(dtypes) == 0 or not all(
+        (isinstance(d, np.dtype) and d.kind in _PLAIN_KINDS) or isinstance(d, pd.StringDtype)
+        for d in dtypes
+    ):
         return None
     # pandas' own column accessor (2.x and 3.x) skips building a Series per column (~30 us).
     column = getattr(source, "_get_column_array", None) or (lambda i: source.iloc[:, i].to_numpy())

@@ -270,7 +270,7 @@ def test_dates_with_missing_values_still_bind() -> None:
 
 
 _PLAIN_DTYPES = ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
-                 "float16", "float32", "float64", "bool"]  # fmt: skip
+                 "float16", "float32", "float64", "bool", "str", "string"]  # fmt: skip
 
 
 @given(
@@ -281,7 +281,8 @@ _PLAIN_DTYPES = ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
 def test_plain_number_frames_convert_as_from_pandas_does(
     dtypes: list[str], rows: int, seed: int
 ) -> None:
-    """Frames of plain numpy numbers take a column-by-column path (no pandas metadata work):
+    """Frames of plain numpy numbers and pandas strings take a column-by-column path (no
+    pandas metadata work):
     its table equals pyarrow's ``Table.from_pandas`` (types, values, NaN as null), whatever
     the index."""
     rng = np.random.default_rng(seed)
@@ -289,6 +290,9 @@ def test_plain_number_frames_convert_as_from_pandas_does(
     for i, dtype in enumerate(dtypes):
         if dtype == "bool":
             values = rng.integers(0, 2, rows).astype(bool)
+        elif dtype in ("str", "string"):  # pandas' default strings; the nullable flavour
+            words = [None if x < 0.2 else f"w{x:.3f}" for x in rng.random(rows)]
+            values = pd.array(words, dtype=dtype)
         elif dtype.startswith("float"):
             values = rng.normal(size=rows).astype(dtype)
             values[rng.random(rows) < 0.3] = np.nan
