@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import attrs
@@ -13,6 +14,12 @@ from .throttle import LoginThrottle
 from .tokens import API, TokenIssuer
 
 DEFAULT_SSO_STATE_TTL_S = 600.0
+#: Threads that check and write small uploads (see ``tables.py``).
+DISK_THREADS = 8
+
+
+def _disk_pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(DISK_THREADS, thread_name_prefix="graphistry_fp-disk")
 
 
 @attrs.define(kw_only=True)
@@ -29,6 +36,10 @@ class ServerContext:
     #: of the URLs the server hands out (SSO ``auth_url``). None until the port is bound.
     public_url: str | None = None
     throttle: LoginThrottle = attrs.field(factory=LoginThrottle)
+    #: Where small uploads are checked, written and fsynced: a few threads of its own,
+    #: cheaper to hand work to than the general thread pool (threads start on first use;
+    #: :meth:`close` waits for the work in hand).
+    disk: ThreadPoolExecutor = attrs.field(factory=_disk_pool, repr=False)
 
     def issue_token(
         self, username: str, org: str, *, orig_iat: int | None = None, purpose: str = API
@@ -41,6 +52,11 @@ class ServerContext:
             version=self.store.token_version(username) or 0,
             purpose=purpose,
         )
+
+    def close(self) -> None:
+        """Finish the uploads being written, then close the database."""
+        self.disk.shutdown(wait=True)
+        self.store.close()
 
     def table_path(self, dataset_id: str, kind: str) -> Path:
         """Where the ``kind`` ("edges"/"nodes") Arrow file of a dataset lives."""
