@@ -82,14 +82,24 @@ class TokenIssuer:
         }
         if purpose != API:
             payload["pur"] = purpose
-        return jwt.encode(payload, self.secret, algorithm=_ALGORITHM)
+        token = jwt.encode(payload, self.secret, algorithm=_ALGORITHM)
+        if self.ttl_s > 0:  # known good: its first use need not decode it either
+            self._remember(
+                token,
+                Claims(
+                    username=username, org=org, iat=now, exp=now + self.ttl_s,
+                    orig_iat=now if orig_iat is None else orig_iat, version=version,
+                    purpose=purpose,
+                ),
+            )  # fmt: skip
+        return token
 
     def verify(self, token: str) -> Claims:
         """Check the signature and expiry of ``token``.
 
-        A token that passed once is remembered with its claims (and the secret that
-        verified it) until it expires, so the next request carrying it skips the decode
-        and the HMAC: a remembered token is still refused once its ``exp`` passes, and
+        A token that passed once, or that this issuer signed, is remembered with its
+        claims (and the secret that made or verified it) until it expires, so a request
+        carrying it skips the decode and the HMAC: a remembered token is still refused once its ``exp`` passes, and
         forgotten if the secret changes. Revocation is not decided here (see
         ``auth.live_claims``, which checks the user's token version every time).
 
@@ -105,11 +115,14 @@ class TokenIssuer:
                 raise TokenError("Token has expired.", expired=True)
             return known[1]
         claims = self._decode(token)
+        self._remember(token, claims)
+        return claims
+
+    def _remember(self, token: str, claims: Claims) -> None:
         with self._lock:
             if len(self._verified) >= VERIFIED_CACHE_SIZE:
                 self._forget_expired()
             self._verified[token] = (self.secret, claims)
-        return claims
 
     def _forget_expired(self) -> None:
         """Drop expired entries; if none expired, the oldest half (call with the lock)."""
