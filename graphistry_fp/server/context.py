@@ -40,6 +40,15 @@ class ServerContext:
     #: cheaper to hand work to than the general thread pool (threads start on first use;
     #: :meth:`close` waits for the work in hand).
     disk: ThreadPoolExecutor = attrs.field(factory=_disk_pool, repr=False)
+    #: Scratch space for bodies being received (same filesystem: renames are atomic).
+    tmp_dir: Path = attrs.field(
+        init=False, default=attrs.Factory(lambda ctx: ctx.data_dir / "tmp", takes_self=True)
+    )
+    _datasets_dir: Path = attrs.field(
+        init=False,
+        default=attrs.Factory(lambda ctx: ctx.data_dir / "datasets", takes_self=True),
+        repr=False,
+    )
 
     def issue_token(
         self, username: str, org: str, *, orig_iat: int | None = None, purpose: str = API
@@ -60,16 +69,11 @@ class ServerContext:
 
     def table_path(self, dataset_id: str, kind: str) -> Path:
         """Where the ``kind`` ("edges"/"nodes") Arrow file of a dataset lives."""
-        return self.data_dir / "datasets" / dataset_id / f"{kind}.arrow"
+        return self._datasets_dir.joinpath(dataset_id, f"{kind}.arrow")
 
     def file_path(self, file_id: str) -> Path:
         """Where the bytes of a file-API file live."""
         return self.data_dir / "files" / f"{file_id}.arrow"
-
-    @property
-    def tmp_dir(self) -> Path:
-        """Scratch space for bodies being received (same filesystem: renames are atomic)."""
-        return self.data_dir / "tmp"
 
 
 def context(request: Request) -> ServerContext:
