@@ -3,7 +3,9 @@
 JSON and form bodies are capped (:data:`MAX_SMALL_BODY_BYTES`, 1 MiB): a bigger one is
 answered 413 as soon as its Content-Length or its bytes pass the cap, before it is read
 further, and needs no token to be refused. Bodies past :data:`PARSE_INLINE_BYTES` are
-parsed in a worker thread so the event loop keeps serving everyone else.
+parsed in a worker thread so the event loop keeps serving everyone else. Upload bodies
+(Arrow tables) are kept in memory up to :data:`MEMORY_BODY_BYTES` and streamed to a
+scratch file past that.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -26,6 +29,10 @@ MAX_SMALL_BODY_BYTES = 1024 * 1024
 #: Bodies up to this size are parsed on the event loop; bigger ones in a worker thread.
 PARSE_INLINE_BYTES = 64 * 1024
 _MAX_FORM_FIELDS = 20
+#: Upload bodies up to this size are received in memory (see :func:`upload_body`).
+MEMORY_BODY_BYTES = 1024 * 1024
+#: The suffix of the scratch files of uploads being received.
+UPLOAD_SUFFIX = ".upload"
 
 
 class _NotJson(ValueError):
@@ -129,23 +136,49 @@ def object_field(body: dict[str, Any], key: str) -> dict[str, Any]:
     return value
 
 
-async def body_to_file(request: Request, tmp_dir: Path) -> Path:
-    """Stream the request body into a new file under ``tmp_dir`` and return its path.
+async def upload_body(request: Request, tmp_dir: Path) -> bytes | Path:
+    """An upload's body: its bytes when it fits :data:`MEMORY_BODY_BYTES`, else the path
+    of a scratch file under ``tmp_dir`` holding it (:func:`body_to_file`).
+
+    A small table (the common case) is then checked and written to disk in one go, off
+    the event loop, instead of passing through a scratch file chunk by chunk. A body
+    whose Content-Length says it is bigger goes straight to disk; one of unknown length
+    (chunked) spills to disk once it passes the limit.
+    """
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MEMORY_BODY_BYTES:
+        return await body_to_file(request.stream(), tmp_dir)
+    chunks: list[bytes] = []
+    size = 0
+    stream = request.stream()
+    async for chunk in stream:
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > MEMORY_BODY_BYTES:
+            return await body_to_file(stream, tmp_dir, head=chunks)
+    return b"".join(chunks)
+
+
+async def body_to_file(
+    stream: AsyncIterator[bytes], tmp_dir: Path, head: Sequence[bytes] = ()
+) -> Path:
+    """Write ``head`` and then the rest of ``stream`` into a new file under ``tmp_dir``
+    and return its path.
 
     Uploads can be hundreds of megabytes and arrive concurrently, so the body goes to disk
     chunk by chunk instead of being held (and copied) in memory. The file is private
-    (0600) and fsynced before it is returned, so the rename that publishes it can never
-    publish a file whose bytes are still only in the page cache. The caller owns the file.
+    (0600) and named ``*.upload`` (a start of the server removes any a kill left behind).
+    It is not fsynced here: whoever publishes it must (see ``tables.py``). The caller
+    owns the file.
     """
     tmp_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, name = tempfile.mkstemp(dir=tmp_dir, suffix=".upload")
+    fd, name = tempfile.mkstemp(dir=tmp_dir, suffix=UPLOAD_SUFFIX)
     path = Path(name)
     try:
         with os.fdopen(fd, "wb") as out:
-            async for chunk in request.stream():
+            out.writelines(head)
+            async for chunk in stream:
                 out.write(chunk)
-            out.flush()
-            await run_in_threadpool(os.fsync, out.fileno())
     except BaseException:
         path.unlink(missing_ok=True)
         raise

@@ -8,6 +8,7 @@ flushed as soon as the server accepts connections, so a script can start the ser
 from __future__ import annotations
 
 import argparse
+import gc
 import signal
 import sys
 import threading
@@ -17,6 +18,10 @@ from types import FrameType
 from .control import DEFAULT_MAX_BODY_BYTES
 from .local import LocalServer
 from .protocol import DEFAULT_HEADER_TIMEOUT_S
+
+#: Allocations between two young-generation collections in the ``serve`` process (the
+#: interpreter's default is 700).
+GC_YOUNG_THRESHOLD = 5000
 
 
 def build_parser(prog: str) -> argparse.ArgumentParser:
@@ -90,6 +95,18 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
     return parser  # fmt: skip
 
 
+def tune_gc() -> None:
+    """Tune the cyclic garbage collector of a process that only serves (not of a host
+    process running a ``LocalServer``): freeze what start-up built (modules, the app, the
+    users) so no collection walks it again, and collect the young generation less often.
+    Hundreds of requests in flight keep thousands of objects alive: at the default
+    threshold, collections took 5-10% of the server's CPU in the 256-tenant benchmark,
+    about half that once tuned."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
+
+
 def main(argv: Sequence[str], prog: str = "python -m graphistry_fp serve") -> int:
     """Run ``serve`` with ``argv``; returns the exit code."""
     args = build_parser(prog).parse_args(list(argv))
@@ -124,6 +141,7 @@ def main(argv: Sequence[str], prog: str = "python -m graphistry_fp serve") -> in
     except (OSError, ValueError, RuntimeError) as exc:
         print(f"error: cannot start the server: {exc}", file=sys.stderr)
         return 1
+    tune_gc()
     try:
         print(f"graphistry_fp server listening on {server.url}", flush=True)
         for spec in args.user:

@@ -76,7 +76,7 @@ def _blocks(buf: _Buffer, footer: int, index: int) -> list[tuple[int, int]]:
     ]
 
 
-def _message_is_compressed(data: mmap.mmap, offset: int, size: int) -> bool:
+def _message_is_compressed(data: mmap.mmap | bytes, offset: int, size: int) -> bool:
     """Whether the record or dictionary batch message at ``offset`` has compressed buffers."""
     whole = _Buffer(data, 0, size)
     length = whole.unpack("<I", offset)
@@ -113,17 +113,32 @@ def check_uncompressed(path: Path) -> None:
         if size < 2 * len(_MAGIC) + 4:
             raise LayoutError("too short to be an Arrow IPC file")
         with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            if data[:6] != _MAGIC or data[size - 6 :] != _MAGIC:
-                raise LayoutError("missing the ARROW1 magic")
-            footer_len = _Buffer(data).unpack("<i", size - 10)
-            footer_start = size - 10 - footer_len
-            if footer_len <= 0 or footer_start < 8:
-                raise LayoutError("bad footer length")
-            buf = _Buffer(data, footer_start, size - 10)
-            footer = buf.root()
-            for offset, _ in _blocks(buf, footer, 2) + _blocks(buf, footer, 3):
-                if _message_is_compressed(data, offset, footer_start):
-                    raise LayoutError(
-                        "compressed IPC buffers (LZ4/ZSTD) are not accepted: "
-                        "send an uncompressed Arrow IPC file"
-                    )
+            _check(data, size)
+
+
+def check_uncompressed_bytes(data: bytes) -> None:
+    """:func:`check_uncompressed` for a file held in memory (a small upload body).
+
+    Raises:
+        LayoutError: a batch is compressed, or the footer or a message header is malformed.
+    """
+    if len(data) < 2 * len(_MAGIC) + 4:
+        raise LayoutError("too short to be an Arrow IPC file")
+    _check(data, len(data))
+
+
+def _check(data: mmap.mmap | bytes, size: int) -> None:
+    if data[:6] != _MAGIC or data[size - 6 :] != _MAGIC:
+        raise LayoutError("missing the ARROW1 magic")
+    footer_len = _Buffer(data).unpack("<i", size - 10)
+    footer_start = size - 10 - footer_len
+    if footer_len <= 0 or footer_start < 8:
+        raise LayoutError("bad footer length")
+    buf = _Buffer(data, footer_start, size - 10)
+    footer = buf.root()
+    for offset, _ in _blocks(buf, footer, 2) + _blocks(buf, footer, 3):
+        if _message_is_compressed(data, offset, footer_start):
+            raise LayoutError(
+                "compressed IPC buffers (LZ4/ZSTD) are not accepted: "
+                "send an uncompressed Arrow IPC file"
+            )

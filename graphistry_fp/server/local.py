@@ -164,7 +164,7 @@ class LocalServer(LimitKnobs):
         if self._socket is not None:
             self._socket.close()
         if self._ctx is not None:
-            self._ctx.store.close()
+            self._ctx.close()
         if self._temp_dir is not None:
             shutil.rmtree(self._temp_dir, ignore_errors=True)
         self._uvicorn = self._thread = self._socket = self._ctx = self._temp_dir = None

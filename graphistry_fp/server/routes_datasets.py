@@ -57,6 +57,16 @@ def member_org(ctx: ServerContext, claims: Claims, body: dict[str, Any]) -> str:
     return org
 
 
+def check_owner(ctx: ServerContext, claims: Claims, dataset_id: str) -> None:
+    """Refuse unless ``claims`` is the owner of the dataset (404 unknown, 403 someone
+    else's); reads the owner alone, not the whole record."""
+    owner = ctx.store.dataset_owner(dataset_id)
+    if owner is None:
+        raise detail(404, f"No dataset {dataset_id!r}.")
+    if owner != claims.username:
+        raise detail(403, f"Dataset {dataset_id!r} belongs to another user.")
+
+
 def owned_dataset(ctx: ServerContext, claims: Claims, dataset_id: str) -> DatasetRecord:
     """The dataset, if ``claims`` is its owner (404 unknown, 403 someone else's)."""
     record = ctx.store.dataset(dataset_id)
@@ -135,7 +145,7 @@ async def upload_table(request: Request) -> JSONResponse:
         raise ApiError(404, {"success": False, "detail": f"Unknown table kind {kind!r}."})
     claims = _claims(request)
     try:
-        owned_dataset(ctx, claims, dataset_id)
+        check_owner(ctx, claims, dataset_id)
         try:
             rows, cols = await receive_arrow(ctx, request, ctx.table_path(dataset_id, kind))
         except InvalidArrow as exc:

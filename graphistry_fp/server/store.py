@@ -65,6 +65,11 @@ class Store(UserStore):
         row = self._one(f"SELECT {_DATASET_COLUMNS} FROM datasets WHERE dataset_id=?", dataset_id)
         return None if row is None else _dataset(row)
 
+    def dataset_owner(self, dataset_id: str) -> str | None:
+        """The owner of dataset ``dataset_id``, or None when there is no such dataset."""
+        row = self._one("SELECT owner FROM datasets WHERE dataset_id=?", dataset_id)
+        return None if row is None else str(row[0])
+
     def datasets(self) -> list[DatasetRecord]:
         """Every dataset, oldest first."""
         with self._lock:

@@ -12,6 +12,7 @@ token cannot be kept alive forever.
 
 from __future__ import annotations
 
+import threading
 import time
 
 import attrs
@@ -19,6 +20,9 @@ import jwt
 
 _ALGORITHM = "HS256"
 DEFAULT_REFRESH_WINDOW_S = 24 * 3600
+#: Tokens whose signature was checked, remembered until they expire (the oldest dropped
+#: first past this many): a client sends the same token with every request.
+VERIFIED_CACHE_SIZE = 4096
 #: Token purposes: API bearer tokens, and viewer session cookies.
 API, VIEWER = "api", "viewer"
 
@@ -52,6 +56,9 @@ class TokenIssuer:
     secret: bytes = attrs.field(repr=False)
     ttl_s: int = 3600
     refresh_window_s: int = DEFAULT_REFRESH_WINDOW_S
+    #: token -> (the secret that verified it, its claims); see :meth:`verify`.
+    _verified: dict[str, tuple[bytes, Claims]] = attrs.field(factory=dict, init=False, repr=False)
+    _lock: threading.Lock = attrs.field(factory=threading.Lock, init=False, repr=False)
 
     def issue(
         self,
@@ -75,17 +82,60 @@ class TokenIssuer:
         }
         if purpose != API:
             payload["pur"] = purpose
-        return jwt.encode(payload, self.secret, algorithm=_ALGORITHM)
+        token = jwt.encode(payload, self.secret, algorithm=_ALGORITHM)
+        if self.ttl_s > 0:  # known good: its first use need not decode it either
+            self._remember(
+                token,
+                Claims(
+                    username=username, org=org, iat=now, exp=now + self.ttl_s,
+                    orig_iat=now if orig_iat is None else orig_iat, version=version,
+                    purpose=purpose,
+                ),
+            )  # fmt: skip
+        return token
 
     def verify(self, token: str) -> Claims:
         """Check the signature and expiry of ``token``.
 
+        A token that passed once, or that this issuer signed, is remembered with its
+        claims (and the secret that made or verified it) until it expires, so a request
+        carrying it skips the decode and the HMAC: a remembered token is still refused once its ``exp`` passes, and
+        forgotten if the secret changes. Revocation is not decided here (see
+        ``auth.live_claims``, which checks the user's token version every time).
+
         Raises:
             TokenError: bad signature, malformed, missing claims, or expired.
         """
+        token = token.strip()
+        known = self._verified.get(token)
+        if known is not None and known[0] == self.secret:
+            if known[1].exp <= time.time():
+                with self._lock:
+                    self._verified.pop(token, None)
+                raise TokenError("Token has expired.", expired=True)
+            return known[1]
+        claims = self._decode(token)
+        self._remember(token, claims)
+        return claims
+
+    def _remember(self, token: str, claims: Claims) -> None:
+        with self._lock:
+            if len(self._verified) >= VERIFIED_CACHE_SIZE:
+                self._forget_expired()
+            self._verified[token] = (self.secret, claims)
+
+    def _forget_expired(self) -> None:
+        """Drop expired entries; if none expired, the oldest half (call with the lock)."""
+        now = time.time()
+        kept = {k: v for k, v in self._verified.items() if v[1].exp > now}
+        if len(kept) >= VERIFIED_CACHE_SIZE:
+            kept = dict(list(kept.items())[VERIFIED_CACHE_SIZE // 2 :])
+        self._verified = kept
+
+    def _decode(self, token: str) -> Claims:
         try:
             payload = jwt.decode(
-                token.strip(),
+                token,
                 self.secret,
                 algorithms=[_ALGORITHM],
                 leeway=0,
