@@ -131,6 +131,10 @@ class LocalServer(LimitKnobs):
             log_level="warning",
             access_log=False,
             lifespan="off",
+            # The peer's address is the client's: an X-Forwarded-For header (which uvicorn
+            # believes from 127.0.0.1 by default) must not move a login to a fresh
+            # per-address throttle bucket.
+            proxy_headers=False,
             timeout_graceful_shutdown=2,
             http=self._protocol,  # header deadline and connection cap (protocol.py)
             backlog=accept_batch(self._protocol.max_connections),

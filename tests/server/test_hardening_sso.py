@@ -92,3 +92,20 @@ def test_failed_logins_are_throttled_per_address(srv: LocalServer) -> None:
     reply = get(srv, "/api/v2/auth/pkey/jwt/", headers={"Authorization": "PersonalKey k:s"})
     assert 429 == reply.status_code
     assert "retry-after" in reply.headers
+
+
+def test_forwarded_for_headers_do_not_escape_the_address_throttle(srv: LocalServer) -> None:
+    """A local client cannot claim another address with ``X-Forwarded-For`` (or
+    ``Forwarded``): its failures all count against the one peer address it connects from.
+
+    Fails before the fix: uvicorn believed ``X-Forwarded-For`` from 127.0.0.1, so each
+    attempt with a new header landed in a fresh per-address bucket and none was refused."""
+    srv.set_login_throttle(per_user=100, per_address=4, window_s=60)
+    for index in range(4):
+        headers = {"X-Forwarded-For": f"10.0.0.{index}", "Forwarded": f"for=10.0.1.{index}"}
+        reply = post(srv, "/api-token-auth/", json={"username": f"u{index}", "password": "x"},
+                     headers=headers)  # fmt: skip
+        assert 401 == reply.status_code
+    reply = post(srv, "/api-token-auth/", json={"username": "alice", "password": "alice-pw"},
+                 headers={"X-Forwarded-For": "10.9.9.9"})  # fmt: skip
+    assert 429 == reply.status_code
