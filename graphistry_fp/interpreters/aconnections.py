@@ -233,15 +233,19 @@ class Connection:
                 for part in h.send_with_data_passthrough(h11.Data(data=body)) or ():
                     self._write(part)
         elif body is not None:
-            if isinstance(body, memoryview):
-                body = _slices(body)
-            async for chunk in body:
-                data: Any = chunk
-                for part in h.send_with_data_passthrough(h11.Data(data=data)) or ():
-                    self._write(part)
-                await self._drain(timeout)
-                if self._answered():
-                    return  # read the reply; h11 keeps this connection from reuse
+            chunks = _slices(body) if isinstance(body, memoryview) else body
+            try:
+                async for chunk in chunks:
+                    data: Any = chunk if isinstance(chunk, bytes) else memoryview(chunk).cast("B")
+                    for part in h.send_with_data_passthrough(h11.Data(data=data)) or ():
+                        self._write(part)
+                    await self._drain(timeout)
+                    if self._answered():
+                        return  # read the reply; h11 keeps this connection from reuse
+            finally:
+                close = getattr(chunks, "aclose", None)
+                if close is not None:
+                    await close()  # the body's producer stops here, not when collected
         self._write(h.send(h11.EndOfMessage()))
         await self._drain(timeout)
 

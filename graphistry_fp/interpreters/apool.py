@@ -39,14 +39,14 @@ class Pool:
 
     Args:
         open_connection: opens a new connection (a coroutine; cancelled at the timeout).
-        limit: the most connections open at once.
+        limit: the most connections open at once (default :data:`MAX_CONNECTIONS`).
     """
 
     def __init__(
-        self, open_connection: Callable[[], Coroutine[Any, Any, Connection]], limit: int = MAX_CONNECTIONS
+        self, open_connection: Callable[[], Coroutine[Any, Any, Connection]], limit: int | None = None
     ) -> None:
         self._open = open_connection
-        self._limit = limit
+        self._limit = MAX_CONNECTIONS if limit is None else limit
         self._idle: deque[Connection] = deque()
         self._count = 0
         self._waiters: deque[asyncio.Future[None]] = deque()
