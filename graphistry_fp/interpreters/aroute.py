@@ -22,12 +22,13 @@ from __future__ import annotations
 import asyncio
 import base64
 import ssl
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 import attrs
-import h11
 
-from .aconnections import Connection, ProxyError, _Wire
+if TYPE_CHECKING:
+    from .aconnections import Connection, _Wire
 
 _PORTS = {"http": 80, "https": 443}
 
@@ -60,6 +61,8 @@ class Route:
 
     async def open(self, context: ssl.SSLContext | None) -> Connection:
         """A new connection (cancel it with a timeout around this call)."""
+        from .aconnections import Connection, _Wire
+
         loop = asyncio.get_running_loop()
         wire = _Wire()
         https = self.scheme == "https"
@@ -83,6 +86,10 @@ class Route:
     async def _tunnel(
         self, wire: _Wire, context: ssl.SSLContext | None, loop: asyncio.AbstractEventLoop
     ) -> None:
+        import h11
+
+        from .aconnections import Connection, ProxyError
+
         where = f"{self.host}:{self.port}" if ":" not in self.host else f"[{self.host}]:{self.port}"
         headers = [("Host", where)]
         if self.proxy_auth is not None:

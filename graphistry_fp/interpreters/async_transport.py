@@ -34,17 +34,12 @@ import ssl
 import threading
 import time
 import weakref
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
-
-import h11
 
 from graphistry_fp._meta import __version__
 from graphistry_fp.errors import GraphistryError, ProtocolError
 
-from . import aconnections as ac
-from .aconnections import CHUNK_BYTES, DeadlinePassed, HTTPFailure, within
-from .apool import KEEPALIVE_EXPIRY_S, MAX_CONNECTIONS, Pool
 from .aroute import Route, route
 from .config import Config
 from .limits import ACCEPT_ENCODING, ReplyReader, request_window, transport_failure
@@ -53,7 +48,12 @@ from .streaming import StreamBody, achunks, body_size
 from .transport import backoff_delay, parse_retry_after
 from .wire import RETRY_STATUSES, Request, Response
 
-__all__ = ["CHUNK_BYTES", "KEEPALIVE_EXPIRY_S", "MAX_CONNECTIONS", "AsyncTransport"]
+if TYPE_CHECKING:
+    # Loaded at the first request, not with every client: h11 and the connection code.
+    import h11
+
+    from .aconnections import Body
+    from .apool import Pool
 
 log = logging.getLogger("graphistry_fp.http")
 USER_AGENT = f"graphistry_fp/{__version__}"
@@ -96,7 +96,9 @@ def _encode(value: str) -> bytes:
     try:
         return value.encode("latin-1")
     except UnicodeEncodeError:
-        raise ac.LocalProtocolError() from None
+        from .aconnections import LocalProtocolError
+
+        raise LocalProtocolError() from None
 
 
 class AsyncTransport:
@@ -118,6 +120,8 @@ class AsyncTransport:
 
     def _pool(self) -> Pool:
         """The running loop's pool (made at its first request)."""
+        from .apool import Pool
+
         loop = asyncio.get_running_loop()
         with self._lock:
             pool = self._pools.get(loop)
@@ -139,11 +143,15 @@ class AsyncTransport:
         with self._lock:
             self._pools.clear()
 
-    def _prepare(self, request: Request, bearer: str | None) -> tuple[h11.Request, ac.Body]:
+    def _prepare(self, request: Request, bearer: str | None) -> tuple[h11.Request, Body]:
         """The request's head (h11 checks every header here: nothing is sent on an error)
         and its body."""
+        import h11
+
+        from .aconnections import CHUNK_BYTES, LocalProtocolError
+
         headers = list(self._fixed)
-        body: ac.Body = None
+        body: Body = None
         kind: str | None = None
         if request.json is not None:
             body = json.dumps(request.json, allow_nan=False).encode("utf-8")
@@ -177,7 +185,7 @@ class AsyncTransport:
         try:
             head = h11.Request(method=request.method, target=_encode(target), headers=headers)
         except h11.LocalProtocolError:
-            raise ac.LocalProtocolError() from None
+            raise LocalProtocolError() from None
         return head, body
 
     async def _attempt(
@@ -206,6 +214,8 @@ class AsyncTransport:
     ) -> GraphistryError:
         """The typed error for a failed attempt (``None``: the overall deadline), worded as
         the sync transport words it (never the raw error's text)."""
+        from . import aconnections as ac
+
         if error is None:
             how, reason = "deadline", ""
         elif isinstance(error, ac.LocalProtocolError):
@@ -245,6 +255,8 @@ class AsyncTransport:
             ProtocolError: the reply is larger than ``max_reply_bytes``, or its encoding
                 is invalid; a header could not be sent.
         """
+        from .aconnections import DeadlinePassed, HTTPFailure, LocalProtocolError, within
+
         if self._route.unsupported is not None:
             raise self._unsupported(request)
         if bearer is None:
@@ -282,7 +294,7 @@ class AsyncTransport:
                 if (
                     expired
                     or attempt == attempts - 1
-                    or isinstance(failure, ac.LocalProtocolError)
+                    or isinstance(failure, LocalProtocolError)
                     or time.monotonic() + delay >= ends
                 ):
                     raise self._failure(request, failure, attempt + 1, deadline)
