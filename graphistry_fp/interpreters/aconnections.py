@@ -15,8 +15,8 @@ asyncio Protocol: received bytes queued, one waiter woken, write flow control), 
 * :meth:`Connection.finish` says whether the connection may go back to the pool (both
   sides done, keep-alive) and readies h11 for the next request.
 
-Failures are this module's own exception types (:class:`HTTPFailure`), or the ``OSError``
-of the socket; the transport words them (``limits.transport_failure``). Opening a
+Failures are the exception types of ``afailures.py`` (:class:`~.afailures.HTTPFailure`),
+or the ``OSError`` of the socket; the transport words them (``limits.transport_failure``). Opening a
 connection (direct, through an HTTP proxy, or tunnelled with CONNECT) is ``aroute.py``'s.
 """
 
@@ -29,6 +29,17 @@ from typing import Any, TypeVar
 
 import h11
 
+from .afailures import (
+    BodyLengthMismatch,
+    CutShort,
+    DeadlinePassed,
+    HTTPFailure,
+    ReadTimeout,
+    RemoteProtocolError,
+    Timeout,
+    WriteTimeout,
+)
+
 T = TypeVar("T")
 
 #: The largest reply head accepted (bytes), as httpcore's: a longer one is a protocol error.
@@ -37,50 +48,6 @@ MAX_HEADER_BYTES = 100 * 1024
 HIGH_WATER = 1 << 20
 #: Bodies larger than this are sent in slices of this size, one per turn of the loop.
 CHUNK_BYTES = 256 * 1024
-
-
-class HTTPFailure(Exception):
-    """A request failed on its connection (the transport words it; never shown raw)."""
-
-
-class Timeout(HTTPFailure):
-    """A wait passed its timeout."""
-
-
-class ConnectTimeout(Timeout):
-    """Connecting (TCP, proxy, TLS) took longer than the connect timeout."""
-
-
-class ReadTimeout(Timeout):
-    """No reply byte arrived within the read timeout."""
-
-
-class WriteTimeout(Timeout):
-    """The request could not be written within the read timeout (a server not reading)."""
-
-
-class PoolTimeout(Timeout):
-    """No connection became free within the read timeout."""
-
-
-class CutShort(HTTPFailure):
-    """The server closed the connection before the end of the reply's body."""
-
-
-class RemoteProtocolError(HTTPFailure):
-    """The server's reply is not HTTP/1.1 as h11 reads it (or no reply at all)."""
-
-
-class LocalProtocolError(HTTPFailure):
-    """The request cannot be sent (a header HTTP does not allow); nothing was sent."""
-
-
-class ProxyError(HTTPFailure):
-    """The proxy refused the tunnel."""
-
-
-class DeadlinePassed(Exception):
-    """:func:`within` ran out of time (not a socket's own ``TimeoutError``)."""
 
 
 async def within(work: Coroutine[Any, Any, T], seconds: float) -> T:
@@ -226,6 +193,13 @@ class Connection:
     async def send(self, head: h11.Request, body: Body, timeout: float) -> None:
         """Write the request: ``head`` then ``body`` (bytes, a view sent in slices, or an
         async iterator of chunks, framed as ``head`` says: Content-Length or chunked)."""
+        try:
+            await self._send(head, body, timeout)
+        except h11.LocalProtocolError:
+            # The head was checked when it was made: only a body's length can be wrong.
+            raise BodyLengthMismatch() from None
+
+    async def _send(self, head: h11.Request, body: Body, timeout: float) -> None:
         h = self._h11
         self._write(h.send(head))
         if isinstance(body, bytes):

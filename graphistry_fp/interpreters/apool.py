@@ -19,7 +19,8 @@ from collections import deque
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from .aconnections import Connection, ConnectTimeout, DeadlinePassed, PoolTimeout, within
+from .aconnections import Connection, within
+from .afailures import ConnectTimeout, DeadlinePassed, PoolTimeout
 
 #: An idle connection is not reused after this long: under the 5 s of common servers
 #: (uvicorn, gunicorn's 2 s aside), so a create-dataset (never retried) is not sent on a

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import os
 import ssl
+import threading
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
@@ -29,8 +31,36 @@ import attrs
 
 if TYPE_CHECKING:
     from .aconnections import Connection, _Wire
+    from .config import Config
 
 _PORTS = {"http": 80, "https": 443}
+
+_contexts: dict[tuple[bool, str | None], ssl.SSLContext] = {}
+_contexts_lock = threading.Lock()
+
+
+def ssl_context(config: Config) -> ssl.SSLContext:
+    """TLS settings as the sync transport's (``REQUESTS_CA_BUNDLE`` honoured, else certifi's
+    bundle), one shared context per setting: building one loads the CA bundle (milliseconds),
+    too slow to repeat for every pool of every client."""
+    verify = config.certificate_validation
+    bundle = (os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")) if verify else None
+    key = (verify, bundle)
+    with _contexts_lock:
+        context = _contexts.get(key)
+        if context is None:
+            if not verify:
+                context = ssl.create_default_context()
+                context.check_hostname = False
+                context.verify_mode = ssl.CERT_NONE
+            elif bundle and os.path.isdir(bundle):
+                context = ssl.create_default_context(capath=bundle)
+            else:
+                import certifi
+
+                context = ssl.create_default_context(cafile=bundle or certifi.where())
+            _contexts[key] = context
+        return context
 
 
 @attrs.frozen
@@ -88,7 +118,8 @@ class Route:
     ) -> None:
         import h11
 
-        from .aconnections import Connection, ProxyError
+        from .aconnections import Connection
+        from .afailures import ProxyError
 
         where = f"{self.host}:{self.port}" if ":" not in self.host else f"[{self.host}]:{self.port}"
         headers = [("Host", where)]

@@ -12,15 +12,16 @@ overall deadline per request, retries included (``asyncio.timeout``: cancelling
 the attempt closes its connection, so no watchdog is needed), a header HTTP cannot carry
 a ``ProtocolError`` that does not show it.
 
-Beneath it: h11 over an asyncio Protocol (``aconnections.py``: one connection), a pool per
-running loop (``apool.py``: keep-alive reuse, idle expiry, a bound with waiters) and the
-route to the server (``aroute.py``: direct, or through the environment's HTTP proxy, read
-once per transport as the sync transport reads it). One graphistry_fp client may serve
+Beneath it: h11 over an asyncio Protocol (``aconnections.py``: one connection; its
+failures in ``afailures.py``), a pool per running loop (``apool.py``: keep-alive reuse,
+idle expiry, a bound with waiters) and the route to the server (``aroute.py``: TLS
+settings, direct or through the environment's HTTP proxy, read once per transport as the
+sync transport reads it). They load at the first request, not with every client. One graphistry_fp client may serve
 tasks on several loops (and threads) at once, and a socket belongs to its loop, so this
 transport keeps one pool per running loop, made at that loop's first request.
 :meth:`aclose` closes the calling loop's pool; pools of other loops are dropped (and
 :meth:`forget` drops all), their sockets closed when collected. Measured against the
-httpx/httpcore/anyio stack it replaces: the README's "Async" section and CHANGELOG.
+httpx/httpcore/anyio stack it replaced: the README's "Services on asyncio" and CHANGELOG.
 """
 
 from __future__ import annotations
@@ -28,9 +29,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import re
-import ssl
 import threading
 import time
 import weakref
@@ -40,7 +39,7 @@ from urllib.parse import urlencode
 from graphistry_fp._meta import __version__
 from graphistry_fp.errors import GraphistryError, ProtocolError
 
-from .aroute import Route, route
+from .aroute import Route, route, ssl_context
 from .config import Config
 from .limits import ACCEPT_ENCODING, ReplyReader, request_window, transport_failure
 from .replies import scrub
@@ -64,39 +63,11 @@ def _reason(error: BaseException) -> str:
     return scrub(errno.group(0).strip() if errno else type(error).__name__)
 
 
-_contexts: dict[tuple[bool, str | None], ssl.SSLContext] = {}
-_contexts_lock = threading.Lock()
-
-
-def _ssl_context(config: Config) -> ssl.SSLContext:
-    """TLS settings as the sync transport's (``REQUESTS_CA_BUNDLE`` honoured, else certifi's
-    bundle), one shared context per setting: building one loads the CA bundle (milliseconds),
-    too slow to repeat for every pool of every client."""
-    verify = config.certificate_validation
-    bundle = (os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")) if verify else None
-    key = (verify, bundle)
-    with _contexts_lock:
-        context = _contexts.get(key)
-        if context is None:
-            if not verify:
-                context = ssl.create_default_context()
-                context.check_hostname = False
-                context.verify_mode = ssl.CERT_NONE
-            elif bundle and os.path.isdir(bundle):
-                context = ssl.create_default_context(capath=bundle)
-            else:
-                import certifi
-
-                context = ssl.create_default_context(cafile=bundle or certifi.where())
-            _contexts[key] = context
-        return context
-
-
 def _encode(value: str) -> bytes:
     try:
         return value.encode("latin-1")
     except UnicodeEncodeError:
-        from .aconnections import LocalProtocolError
+        from .afailures import LocalProtocolError
 
         raise LocalProtocolError() from None
 
@@ -111,7 +82,7 @@ class AsyncTransport:
         self._pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Pool]
         self._pools = weakref.WeakKeyDictionary()
         self._route: Route = route(config.base_url)
-        self._context = _ssl_context(config) if self._route.scheme == "https" else None
+        self._context = ssl_context(config) if self._route.scheme == "https" else None
         fixed = [("Host", self._route.authority), ("User-Agent", USER_AGENT),
                  ("Accept", "*/*"), ("Accept-Encoding", ACCEPT_ENCODING)]  # fmt: skip
         if self._route.absolute and self._route.proxy_auth is not None:
@@ -148,7 +119,8 @@ class AsyncTransport:
         and its body."""
         import h11
 
-        from .aconnections import CHUNK_BYTES, LocalProtocolError
+        from .aconnections import CHUNK_BYTES
+        from .afailures import LocalProtocolError
 
         headers = list(self._fixed)
         body: Body = None
@@ -214,7 +186,7 @@ class AsyncTransport:
     ) -> GraphistryError:
         """The typed error for a failed attempt (``None``: the overall deadline), worded as
         the sync transport words it (never the raw error's text)."""
-        from . import aconnections as ac
+        from . import afailures as ac
 
         if error is None:
             how, reason = "deadline", ""
@@ -255,7 +227,8 @@ class AsyncTransport:
             ProtocolError: the reply is larger than ``max_reply_bytes``, or its encoding
                 is invalid; a header could not be sent.
         """
-        from .aconnections import DeadlinePassed, HTTPFailure, LocalProtocolError, within
+        from .aconnections import within
+        from .afailures import DeadlinePassed, HTTPFailure, LocalProtocolError
 
         if self._route.unsupported is not None:
             raise self._unsupported(request)

@@ -18,7 +18,7 @@ import pytest
 
 from graphistry_fp import ClientUserPass
 from graphistry_fp.errors import GraphistryError, ProtocolError, ServerError, TransportError
-from graphistry_fp.interpreters.aconnections import HTTPFailure
+from graphistry_fp.interpreters.afailures import HTTPFailure
 from graphistry_fp.interpreters.limits import DEFAULT_MAX_REPLY_BYTES
 from tests.reliability import hostile
 from tests.reliability.hostile import TOKEN, Handler, HostileServer

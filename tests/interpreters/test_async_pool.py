@@ -2,7 +2,8 @@
 connection (the client's port, as the server sees it) carries each request. Keep-alive
 reuse, the bound per loop with waiters, idle expiry, and the connections never reused: a
 ``Connection: close`` reply, a reply not read to its end, a cancelled request, a
-connection the server closed while it was idle."""
+connection the server closed while it was idle; and a streamed body that breaks its own
+Content-Length."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from typing import Any
 
 import pytest
 
-from graphistry_fp.errors import ProtocolError
+from graphistry_fp.errors import ProtocolError, TransportError
 from graphistry_fp.interpreters import apool
 from graphistry_fp.interpreters.async_transport import AsyncTransport
 from graphistry_fp.interpreters.config import make_config
+from graphistry_fp.interpreters.streaming import StreamBody
 from graphistry_fp.interpreters.wire import Request, Response
 from tests.reliability.hostile import Handler, HostileServer
 
@@ -173,3 +175,27 @@ def test_connection_closed_by_the_server_while_idle_is_not_used(server: HostileS
 
     assert [200, 200] == asyncio.run(main())
     assert 2 == len(set(ports))
+
+
+@pytest.mark.parametrize("produced", [b"abcd", b"x" * 16], ids=["short", "long"])
+def test_stream_body_not_its_announced_length_is_a_transport_error(
+    server: HostileServer, produced: bytes
+) -> None:
+    """A streamed body announcing 10 bytes that yields 4 (or 16): a TransportError naming
+    the request ("connection failed"), no raw h11 error behind it; the client goes on."""
+    ports_of(server)
+    t = transport(server)
+    body = StreamBody(lambda: [produced], length=10)
+    upload = Request("POST", "/up", body=body, idempotent=False, what="upload")
+
+    async def main() -> tuple[BaseException, Response]:
+        try:
+            await t.send(upload)
+        except TransportError as error:
+            return error, await t.send(PING)
+        raise AssertionError("expected a TransportError")
+
+    error, after = asyncio.run(main())
+    assert "upload: connection failed" in str(error)
+    assert error.__cause__ is None and error.__context__ is None
+    assert 200 == after.status
