@@ -101,18 +101,27 @@ class AsyncTransport:
         return pool
 
     async def aclose(self) -> None:
-        """Close the running loop's pool; drop the pools of other loops."""
-        loop = asyncio.get_running_loop()
-        with self._lock:
-            pool = self._pools.pop(loop, None)
-            self._pools.clear()
-        if pool is not None:
-            pool.close()
+        """Close the running loop's pool; the pools of other loops close on their loops."""
+        self.forget()
 
     def forget(self) -> None:
-        """Drop every loop's pool (the sync ``close()``: it cannot await a loop's pool)."""
+        """Drop every loop's pool, each closed by its own loop (the sync ``close()``: a
+        socket belongs to its loop; one whose loop is closed is shut when collected)."""
         with self._lock:
+            pools = list(self._pools.items())
             self._pools.clear()
+        try:
+            running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        for loop, pool in pools:
+            if loop is running:
+                pool.close()
+            elif not loop.is_closed():
+                try:
+                    loop.call_soon_threadsafe(pool.close)
+                except RuntimeError:  # closed meanwhile
+                    pass
 
     def _prepare(self, request: Request, bearer: str | None) -> tuple[h11.Request, Body]:
         """The request's head (h11 checks every header here: nothing is sent on an error)

@@ -8,6 +8,7 @@ Content-Length."""
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -199,3 +200,34 @@ def test_stream_body_not_its_announced_length_is_a_transport_error(
     assert "upload: connection failed" in str(error)
     assert error.__cause__ is None and error.__context__ is None
     assert 200 == after.status
+
+
+def test_sync_close_closes_the_pool_of_a_loop_in_another_thread(server: HostileServer) -> None:
+    """``forget()`` (what a client's sync ``close()`` calls) from the main thread closes the
+    idle connection of a loop running in another thread, on that loop; the next request
+    there opens a new connection."""
+    ports = ports_of(server)
+    t = transport(server)
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+
+    def on_loop(coro: Any) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, loop).result(timeout=10)
+
+    async def pool_after_a_request() -> Any:
+        await t.send(PING)
+        return t._pool()
+
+    try:
+        pool = on_loop(pool_after_a_request())
+        assert 1 == pool.open_connections
+        t.forget()
+        on_loop(asyncio.sleep(0.05))
+        assert 0 == pool.open_connections
+        assert 200 == on_loop(t.send(PING)).status
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=10)
+        loop.close()
+    assert 2 == len(set(ports))
