@@ -16,12 +16,14 @@ Beneath it: h11 over an asyncio Protocol (``aconnections.py``: one connection; i
 failures in ``afailures.py``), a pool per running loop (``apool.py``: keep-alive reuse,
 idle expiry, a bound with waiters) and the route to the server (``aroute.py``: TLS
 settings, direct or through the environment's HTTP proxy, read once per transport as the
-sync transport reads it). They load at the first request, not with every client. One graphistry_fp client may serve
-tasks on several loops (and threads) at once, and a socket belongs to its loop, so this
-transport keeps one pool per running loop, made at that loop's first request.
-:meth:`aclose` closes the calling loop's pool; pools of other loops are dropped (and
-:meth:`forget` drops all), their sockets closed when collected. Measured against the
-httpx/httpcore/anyio stack it replaced: the README's "Services on asyncio" and CHANGELOG.
+sync transport reads it). They load at the first request, not with every client.
+
+One graphistry_fp client may serve tasks on several loops (and threads) at once, and a
+socket belongs to its loop, so this transport keeps one pool per running loop, made at
+that loop's first request. :meth:`aclose` and :meth:`forget` (the sync ``close()``) drop
+every pool, each closed on its own loop (a closed loop's sockets are shut when
+collected). Measured against the httpx/httpcore/anyio stack it replaced: the README's
+"Services on asyncio" and CHANGELOG.
 """
 
 from __future__ import annotations
