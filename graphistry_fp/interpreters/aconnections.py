@@ -201,12 +201,17 @@ class Connection:
 
     async def _send(self, head: h11.Request, body: Body, timeout: float) -> None:
         h = self._h11
-        self._write(h.send(head))
-        if isinstance(body, bytes):
+        if body is None or isinstance(body, bytes):
+            # Head and body in one write: one system call (and one wake-up of the server).
+            parts = [h.send(head)]
             if body:
-                for part in h.send_with_data_passthrough(h11.Data(data=body)) or ():
-                    self._write(part)
-        elif body is not None:
+                parts.extend(h.send_with_data_passthrough(h11.Data(data=body)) or ())
+            parts.append(h.send(h11.EndOfMessage()))
+            self._write(b"".join(parts))
+            await self._drain(timeout)
+            return
+        self._write(h.send(head))
+        if body is not None:
             chunks = _slices(body) if isinstance(body, memoryview) else body
             try:
                 async for chunk in chunks:
