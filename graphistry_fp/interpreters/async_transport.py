@@ -154,8 +154,11 @@ class AsyncTransport:
         elif request.body is not None:
             # Large ones go a slice per loop turn (no copy of the whole body, no long turn).
             view = memoryview(request.body).cast("B")
-            body = view.tobytes() if len(view) <= CHUNK_BYTES else view
-            headers.append((b"Content-Length", str(len(view)).encode()))
+            if len(view) <= CHUNK_BYTES:
+                body = view.tobytes()
+            else:
+                body = view
+                headers.append((b"Content-Length", str(len(view)).encode()))
         if isinstance(body, bytes) or (body is None and request.method == "POST"):
             headers.append((b"Content-Length", str(len(body or b"")).encode()))
         if kind is not None:
