@@ -20,7 +20,8 @@ A fleet of processes shares tokens through a ``TokenStore`` (``tokenstore.py``; 
 ``sealing.py`` encrypts entries and names them, and ``shared_cache.py`` is the token cache
 of a client given ``token_store=``.
 The same flows run on an event loop (issue 14): ``async_flow.arun_flow`` is the async
-runner, ``async_transport.py`` the httpx transport (one set of pools per loop),
+runner, ``async_transport.py`` the async transport (h11 on asyncio: a connection in
+``aconnections.py``, a pool per loop in ``apool.py``, the route and proxy in ``aroute.py``),
 ``async_run.py`` performs a plan (``arun_plan``) and ``async_client.py`` gives every HTTP
 client its ``a*`` methods; ``single_flight.py`` is the one flight threads and tasks share.
 

@@ -3,7 +3,7 @@
 :class:`AsyncMethods` is mixed into ``clients._HttpClient``: it adds ``arun``, ``atoken``,
 ``arefresh`` and ``aclose`` (``async with`` comes from ``base.Client``) over the client's
 own config and token cache, and its :class:`~.async_transport.AsyncTransport`. Nothing is
-copied per loop but httpx's connection pool: the token cache, its single flight and the
+copied per loop but the async transport's connection pool: the token cache, its single flight and the
 org are the client's one set, so threads and tasks (on any loops) share them.
 """
 

@@ -8,7 +8,7 @@ walker (``effects.walk``), the token cache's single flight (``TokenCache.acurren
 ``areauthenticate``, shared with threads and with tasks of other loops), the reply handling
 and the error annotation. What differs is only how waiting happens:
 
-* requests go through the client's :class:`~.async_transport.AsyncTransport` (httpx);
+* requests go through the client's :class:`~.async_transport.AsyncTransport` (h11 on asyncio);
 * the effects of one stage (edges and nodes uploads) run as concurrent tasks;
 * an upload body is written off the loop (``asyncio.to_thread``) when its table is large
   (:data:`OFF_LOOP_BYTES`), started at once so it overlaps the create-dataset round trip;

@@ -1,4 +1,4 @@
-"""The async transport: httpx, one connection pool per event loop, the sync transport's rules.
+"""The async transport: our own HTTP/1.1 client on asyncio, the sync transport's rules.
 
 It performs one :class:`~.wire.Request` and returns a :class:`~.wire.Response`, exactly as
 ``transport.Transport`` does, by the same rules (read there): the configured (connect,
@@ -12,29 +12,36 @@ overall deadline per request, retries included (``asyncio.timeout``: cancelling
 the attempt closes its connection, so no watchdog is needed), a header HTTP cannot carry
 a ``ProtocolError`` that does not show it.
 
-httpx's ``AsyncClient`` belongs to the loop it first ran on, and one graphistry_fp client
-may serve tasks on several loops (and threads) at once, so this transport keeps its pools
-per running loop, made at that loop's first request. :meth:`aclose` closes the calling
-loop's pools; pools of other loops are dropped (and :meth:`forget` drops all), their
-sockets closed when collected.
+Beneath it: h11 over an asyncio Protocol (``aconnections.py``: one connection; its
+failures in ``afailures.py``), a pool per running loop (``apool.py``: keep-alive reuse,
+idle expiry, a bound with waiters) and the route to the server (``aroute.py``: TLS
+settings, direct or through the environment's HTTP proxy, read once per transport as the
+sync transport reads it). They load at the first request, not with every client.
+
+One graphistry_fp client may serve tasks on several loops (and threads) at once, and a
+socket belongs to its loop, so this transport keeps one pool per running loop, made at
+that loop's first request. :meth:`aclose` and :meth:`forget` (the sync ``close()``) drop
+every pool, each closed on its own loop (a closed loop's sockets are shut when
+collected). Measured against the httpx/httpcore/anyio stack it replaced: the README's
+"Services on asyncio" and CHANGELOG.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
-import os
 import re
-import ssl
-import sys
 import threading
 import time
 import weakref
-from collections.abc import AsyncIterator, Coroutine
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
-from graphistry_fp.errors import GraphistryError
+from graphistry_fp._meta import __version__
+from graphistry_fp.errors import GraphistryError, ProtocolError
 
+from .aroute import Route, route, ssl_context
 from .config import Config
 from .limits import ACCEPT_ENCODING, ReplyReader, request_window, transport_failure
 from .replies import scrub
@@ -43,34 +50,14 @@ from .transport import backoff_delay, parse_retry_after
 from .wire import RETRY_STATUSES, Request, Response
 
 if TYPE_CHECKING:
-    import httpx
+    # Loaded at the first request, not with every client: h11 and the connection code.
+    import h11
+
+    from .aconnections import Body
+    from .apool import Pool
 
 log = logging.getLogger("graphistry_fp.http")
-T = TypeVar("T")
-
-#: Connections per shard (one small httpx pool), and shards per loop and client: at most
-#: 96 connections; more concurrent requests wait for one (bounded by the read timeout).
-SHARD_CONNECTIONS = 8
-MAX_SHARDS = 12
-#: An idle connection is not reused after this long: under the 5 s of common servers
-#: (uvicorn, gunicorn's 2 s aside), so a create-dataset (never retried) is not sent on a
-#: connection the server is closing at that moment.
-KEEPALIVE_EXPIRY_S = 4.0
-#: Bodies larger than this are sent in slices of this size, one per turn of the loop.
-CHUNK_BYTES = 256 * 1024
-
-
-async def _within(attempt: Coroutine[Any, Any, T], seconds: float) -> T:
-    """``await attempt``, cancelled (TimeoutError) after ``seconds``: the overall deadline."""
-    if sys.version_info >= (3, 11):
-        async with asyncio.timeout(seconds):  # no extra task per request
-            return await attempt
-    return await asyncio.wait_for(attempt, seconds)  # type: ignore[unreachable]  # 3.10
-
-
-async def _chunks(view: memoryview) -> AsyncIterator[memoryview]:
-    for start in range(0, len(view), CHUNK_BYTES):
-        yield view[start : start + CHUNK_BYTES]
+USER_AGENT = f"graphistry_fp/{__version__}"
 
 
 def _reason(error: BaseException) -> str:
@@ -78,173 +65,163 @@ def _reason(error: BaseException) -> str:
     return scrub(errno.group(0).strip() if errno else type(error).__name__)
 
 
-_contexts: dict[tuple[bool, str | None], ssl.SSLContext] = {}
-_contexts_lock = threading.Lock()
+def _encode(value: str) -> bytes:
+    try:
+        return value.encode("latin-1")
+    except UnicodeEncodeError:
+        from .afailures import LocalProtocolError
 
-
-def _ssl_context(config: Config) -> ssl.SSLContext:
-    """TLS settings as the sync transport's (``REQUESTS_CA_BUNDLE`` honoured, else certifi's
-    bundle), one shared context per setting: building one loads the CA bundle (milliseconds),
-    too slow to repeat for every pool of every client."""
-    verify = config.certificate_validation
-    bundle = (os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")) if verify else None
-    key = (verify, bundle)
-    with _contexts_lock:
-        context = _contexts.get(key)
-        if context is None:
-            if not verify:
-                context = ssl.create_default_context()
-                context.check_hostname = False
-                context.verify_mode = ssl.CERT_NONE
-            elif bundle and os.path.isdir(bundle):
-                context = ssl.create_default_context(capath=bundle)
-            else:
-                import certifi
-
-                context = ssl.create_default_context(cafile=bundle or certifi.where())
-            _contexts[key] = context
-        return context
-
-
-class _Shard:
-    """One httpx pool of at most :data:`SHARD_CONNECTIONS` connections, and its load."""
-
-    def __init__(self, client: httpx.AsyncClient) -> None:
-        self.client = client
-        self.in_flight = 0
+        raise LocalProtocolError() from None
 
 
 class AsyncTransport:
-    """Sends requests for one client from any task on any loop (httpx pools per loop).
-
-    A loop's pool is a few small httpx pools (*shards*), grown on demand, each request
-    going to the least loaded: httpcore's pool does work quadratic in its connections on
-    every request, so 50 requests in flight through one pool of 50 connections cost the
-    loop milliseconds per request, and through shards of 8 a fraction of that.
-    """
+    """Sends requests for one client from any task on any loop (a connection pool per loop)."""
 
     def __init__(self, config: Config, *, sleep: Any = asyncio.sleep) -> None:
         self._config = config
         self._sleep = sleep
         self._lock = threading.Lock()
-        self._pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, list[_Shard]]
+        self._pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Pool]
         self._pools = weakref.WeakKeyDictionary()
+        self._route: Route = route(config.base_url)
+        self._context = ssl_context(config) if self._route.scheme == "https" else None
+        fixed = [("Host", self._route.authority), ("User-Agent", USER_AGENT),
+                 ("Accept", "*/*"), ("Accept-Encoding", ACCEPT_ENCODING)]  # fmt: skip
+        if self._route.absolute and self._route.proxy_auth is not None:
+            fixed.append(("Proxy-Authorization", self._route.proxy_auth.decode("latin-1")))
+        self._fixed = [(name.encode(), value.encode("latin-1")) for name, value in fixed]
 
-    def _new_shard(self) -> _Shard:
-        import httpx
+    def _pool(self) -> Pool:
+        """The running loop's pool (made at its first request)."""
+        from .apool import Pool
 
-        connect, read = self._config.timeout
-        return _Shard(
-            httpx.AsyncClient(
-                base_url=self._config.base_url,
-                verify=_ssl_context(self._config),
-                follow_redirects=False,
-                timeout=httpx.Timeout(connect=connect, read=read, write=read, pool=read),
-                limits=httpx.Limits(
-                    max_connections=SHARD_CONNECTIONS,
-                    max_keepalive_connections=SHARD_CONNECTIONS,
-                    keepalive_expiry=KEEPALIVE_EXPIRY_S,
-                ),
-            )
-        )
-
-    def _shard(self) -> _Shard:
-        """The least loaded shard of the running loop (a new one when all are busy)."""
         loop = asyncio.get_running_loop()
         with self._lock:
-            shards = self._pools.get(loop)
-            if shards is None:
-                shards = self._pools[loop] = []
-        # Only this loop's thread reaches its own list from here on: no lock needed.
-        best = min(shards, key=lambda shard: shard.in_flight, default=None)
-        if best is None or (best.in_flight >= SHARD_CONNECTIONS and len(shards) < MAX_SHARDS):
-            best = self._new_shard()
-            shards.append(best)
-        return best
+            pool = self._pools.get(loop)
+            if pool is None:
+                pool = self._pools[loop] = Pool(lambda: self._route.open(self._context))
+        return pool
 
     async def aclose(self) -> None:
-        """Close the running loop's pools; drop the pools of other loops."""
-        loop = asyncio.get_running_loop()
-        with self._lock:
-            shards = self._pools.pop(loop, [])
-            self._pools.clear()
-        for shard in shards:
-            await shard.client.aclose()
+        """Close the running loop's pool; the pools of other loops close on their loops."""
+        self.forget()
 
     def forget(self) -> None:
-        """Drop every loop's pool (the sync ``close()``: it cannot await a loop's pool)."""
+        """Drop every loop's pool, each closed by its own loop (the sync ``close()``: a
+        socket belongs to its loop; one whose loop is closed is shut when collected)."""
         with self._lock:
+            pools = list(self._pools.items())
             self._pools.clear()
+        try:
+            running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        for loop, pool in pools:
+            if loop is running:
+                pool.close()
+            elif not loop.is_closed():
+                try:
+                    loop.call_soon_threadsafe(pool.close)
+                except RuntimeError:  # closed meanwhile
+                    pass
+
+    def _prepare(self, request: Request, bearer: str | None) -> tuple[h11.Request, Body]:
+        """The request's head (h11 checks every header here: nothing is sent on an error)
+        and its body."""
+        import h11
+
+        from .aconnections import CHUNK_BYTES
+        from .afailures import LocalProtocolError
+
+        headers = list(self._fixed)
+        body: Body = None
+        kind: str | None = None
+        if request.json is not None:
+            body = json.dumps(request.json, allow_nan=False).encode("utf-8")
+            kind = "application/json"
+        elif request.form is not None:
+            body = urlencode(dict(request.form)).encode("ascii")
+            kind = "application/x-www-form-urlencoded"
+        elif isinstance(request.body, StreamBody):
+            # Chunks produced on worker threads (reading files, encoding batches); a known
+            # length is sent as Content-Length, else the body goes chunked.
+            body = achunks(request.body)
+            length = request.body.length
+            headers.append(
+                (b"Content-Length", str(length).encode()) if length is not None
+                else (b"Transfer-Encoding", b"chunked")
+            )
+        elif request.body is not None:
+            # Large ones go a slice per loop turn (no copy of the whole body, no long turn).
+            view = memoryview(request.body).cast("B")
+            if len(view) <= CHUNK_BYTES:
+                body = view.tobytes()
+            else:
+                body = view
+                headers.append((b"Content-Length", str(len(view)).encode()))
+        if isinstance(body, bytes) or (body is None and request.method == "POST"):
+            headers.append((b"Content-Length", str(len(body or b"")).encode()))
+        if kind is not None:
+            headers.append((b"Content-Type", kind.encode()))
+        for name, value in request.headers:
+            headers.append((_encode(name), _encode(value)))
+        if bearer is not None:
+            headers.append((b"Authorization", _encode(f"Bearer {bearer}")))
+        target = self._route.target(request.path)
+        try:
+            head = h11.Request(method=request.method, target=_encode(target), headers=headers)
+        except h11.LocalProtocolError:
+            raise LocalProtocolError() from None
+        return head, body
 
     async def _attempt(
         self, request: Request, bearer: str | None, timeout: tuple[float, float]
     ) -> Response:
-        import httpx
-
-        headers = dict(request.headers)
-        # Decoded here, bounded (limits.ReplyReader): only what it decodes is asked for.
-        headers["Accept-Encoding"] = ACCEPT_ENCODING
-        if bearer is not None:
-            headers["Authorization"] = f"Bearer {bearer}"
-        kwargs: dict[str, Any] = {}
-        if request.json is not None:
-            kwargs["json"] = request.json
-        elif request.form is not None:
-            kwargs["data"] = dict(request.form)
-        elif isinstance(request.body, StreamBody):
-            # Chunks produced on worker threads (reading files, encoding batches); a known
-            # length is sent as Content-Length, else the body goes chunked.
-            body = request.body
-            if body.length is not None:
-                headers["Content-Length"] = str(body.length)
-            kwargs["content"] = achunks(body)
-        elif request.body is not None:
-            view = memoryview(request.body).cast("B")
-            if len(view) <= CHUNK_BYTES:
-                kwargs["content"] = view.tobytes()
-            else:
-                # Sent a chunk per loop turn (no copy of the whole body, no long turn);
-                # an explicit Content-Length keeps the framing a sized body (not chunked).
-                headers["Content-Length"] = str(len(view))
-                kwargs["content"] = _chunks(view)
+        head, body = self._prepare(request, bearer)
         connect, read = timeout
-        shard = self._shard()
-        shard.in_flight += 1
+        pool = self._pool()
+        conn = await pool.acquire(connect, read)
+        reusable = False
         try:
-            async with shard.client.stream(
-                request.method,
-                request.path,
-                headers=headers,
-                timeout=httpx.Timeout(connect=connect, read=read, write=read, pool=read),
-                **kwargs,
-            ) as raw:
-                got = {k.lower(): v for k, v in raw.headers.items()}
-                what = request.what or request.method
-                reader = ReplyReader(self._config.max_reply_bytes, what, raw.status_code, got)
-                async for chunk in raw.aiter_raw():
-                    reader.feed(chunk)
-                return Response(status=raw.status_code, headers=got, content=reader.finish())
+            await conn.send(head, body, read)
+            status, got = await conn.head(read)
+            what = request.what or request.method
+            reader = ReplyReader(self._config.max_reply_bytes, what, status, got)
+            while (chunk := await conn.chunk(read)) is not None:
+                reader.feed(chunk)
+            reusable = conn.finish()
+            return Response(status=status, headers=got, content=reader.finish())
         finally:
-            shard.in_flight -= 1
+            # An error, a cancellation or a reply not read to its end: never reused.
+            pool.release(conn, reusable)
 
     def _failure(
         self, request: Request, error: BaseException | None, attempts: int, deadline: float
     ) -> GraphistryError:
         """The typed error for a failed attempt (``None``: the overall deadline), worded as
         the sync transport words it (never the raw error's text)."""
-        import httpx
+        from . import afailures as ac
 
         if error is None:
             how, reason = "deadline", ""
-        elif isinstance(error, httpx.LocalProtocolError):
+        elif isinstance(error, ac.LocalProtocolError):
             how, reason = "header", ""
-        elif isinstance(error, httpx.TimeoutException):
+        elif isinstance(error, ac.Timeout):
             how, reason = "timed out", _reason(error)
-        elif "complete message body" in str(error) or isinstance(error, httpx.DecodingError):
+        elif isinstance(error, ac.CutShort):
             how, reason = "the reply was cut short", _reason(error)
         else:
             how, reason = "connection failed", _reason(error)
         return transport_failure(self._config, request, how, attempts, deadline, reason)
+
+    def _unsupported(self, request: Request) -> ProtocolError:
+        what = request.what or request.method
+        return ProtocolError(
+            f"{what}: the proxy {self._route.unsupported} set in the environment "
+            "(HTTPS_PROXY/HTTP_PROXY/ALL_PROXY) is not supported by the async transport, "
+            "which speaks to http:// proxies only; use an http:// proxy URL, or add the "
+            "server to NO_PROXY"
+        )
 
     async def send(
         self,
@@ -264,8 +241,11 @@ class AsyncTransport:
             ProtocolError: the reply is larger than ``max_reply_bytes``, or its encoding
                 is invalid; a header could not be sent.
         """
-        import httpx
+        from .aconnections import within
+        from .afailures import DeadlinePassed, HTTPFailure, LocalProtocolError
 
+        if self._route.unsupported is not None:
+            raise self._unsupported(request)
         if bearer is None:
             bearer = request.bearer
         size = body_size(request.body) if request.body is not None else 0
@@ -281,15 +261,15 @@ class AsyncTransport:
             failure: BaseException | None = None
             expired = False
             try:
-                response = await _within(
+                response = await within(
                     self._attempt(
                         request, bearer, (min(timeout[0], left), min(timeout[1], left))
                     ),
                     left,
                 )
-            except asyncio.TimeoutError:
+            except DeadlinePassed:
                 expired = True
-            except (httpx.TransportError, httpx.StreamError) as error:
+            except (HTTPFailure, OSError) as error:
                 failure = error
             if expired or failure is not None:
                 log.debug(
@@ -301,7 +281,7 @@ class AsyncTransport:
                 if (
                     expired
                     or attempt == attempts - 1
-                    or isinstance(failure, httpx.LocalProtocolError)
+                    or isinstance(failure, LocalProtocolError)
                     or time.monotonic() + delay >= ends
                 ):
                     raise self._failure(request, failure, attempt + 1, deadline)

@@ -90,7 +90,7 @@ class Client(abc.ABC):
     async def arun(self, plan: PlotPlan) -> PlotResult:
         """``run(plan)`` without blocking the running event loop.
 
-        The HTTP clients interpret the plan on the loop (httpx); this default, for clients
+        The HTTP clients interpret the plan on the loop (the async transport); this default, for clients
         that only have ``run``, runs it on a worker thread.
         """
         import asyncio  # here: importing the package loads no asyncio (tests/core/test_purity)

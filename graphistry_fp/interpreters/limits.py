@@ -2,8 +2,8 @@
 
 Theory of operation. A client talks to a server it does not control; these are the limits
 it keeps whatever the server sends (issue 17), shared by both transports (``requests`` in
-``transport.py``, httpx in ``async_transport.py``), so the decisions live here and a transport only feeds
-bytes and clocks in:
+``transport.py``, h11 on asyncio in ``async_transport.py``), so the decisions live here
+and a transport only feeds bytes and clocks in:
 
 * :class:`ReplyReader` collects a reply body as it arrives, decoding ``gzip``/``deflate``
   itself with a bounded output per step, and refuses a body (as announced by

@@ -4,7 +4,7 @@ Theory of operation. An upload body is an iterable of byte chunks (``bodies.py``
 hook is :func:`track` (and its async twin :func:`atrack`): it wraps a body's chunk
 iterator, and after each chunk has been handed to the transport it tells a
 :class:`ByteCounter` how many bytes went out. The counter knows nothing about the driver
-(requests now, httpx later): it keeps the monotonic byte count of one *attempt* and
+(requests, and the async transport): it keeps the monotonic byte count of one *attempt* and
 reports it to the user's callback and to the bar. :class:`UploadProgress` owns one
 table's upload across attempts: a retry re-reads the body from the start, so it starts a
 new attempt (the bar restarts; events carry ``attempt``).
@@ -204,7 +204,7 @@ def track(chunks: Iterable[Any], counter: ByteCounter) -> Iterator[Any]:
 
 
 async def atrack(chunks: AsyncIterable[Any], counter: ByteCounter) -> AsyncIterator[Any]:
-    """:func:`track` for async drivers (httpx): same counting over an async iterator."""
+    """:func:`track` for the async transport: same counting over an async iterator."""
     async for chunk in chunks:
         yield chunk
         counter.add(_size(chunk))

@@ -94,7 +94,7 @@ class StreamBody:
 
 
 async def achunks(body: StreamBody) -> AsyncIterator[Any]:
-    """:meth:`StreamBody.chunks` for async drivers (httpx): each chunk is produced in a
+    """:meth:`StreamBody.chunks` for the async transport: each chunk is produced in a
     worker thread, since reading files and encoding batches would hold the event loop.
     Progress events then come from that worker thread. Send ``body.length`` as the
     ``Content-Length`` when it is not None, else stream chunked."""

@@ -20,7 +20,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 
-NEVER = ["requests", "urllib3", "http.client", "httpx", "aiohttp"]
+NEVER = ["requests", "urllib3", "http.client", "httpx", "h11", "aiohttp"]
 NOT_ADDED = ["socket", "ssl", "select", "selectors", "asyncio", "http", "urllib.request", "email"]
 WATCHED = NEVER + NOT_ADDED
 

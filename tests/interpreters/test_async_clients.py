@@ -1,4 +1,4 @@
-"""The async surface of every client, against the local server over real HTTP (httpx):
+"""The async surface of every client, against the local server over real HTTP (the async transport):
 ``arun``, ``atoken``, ``arefresh``, ``aclose``, ``async with``, ``ClientSSO.alogin``, and
 ``Plottable.aplot``; the same results, requests and typed errors as the sync methods."""
 

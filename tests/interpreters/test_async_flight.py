@@ -278,7 +278,7 @@ def test_cancelled_waiter_does_not_cancel_the_flight(srv: LocalServer) -> None:
 @pytest.mark.parametrize("turns", [0, 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48])
 def test_cancel_after_any_number_of_loop_turns(srv: LocalServer, turns: int) -> None:
     """A sweep over await points the request count does not name (the token flight, the
-    body writes, the turn before the first request, httpx's own awaits): cancel the first
+    body writes, the turn before the first request, the transport's own awaits): cancel the first
     arun after ``turns`` turns of the loop. Whatever was in progress, the caller sees
     CancelledError or the result, no flight is left in the air, the cache holds nothing
     or a token for the client's org, and the next arun succeeds."""

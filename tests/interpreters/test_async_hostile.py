@@ -13,11 +13,12 @@ import tracemalloc
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
-import httpx
+import h11
 import pytest
 
 from graphistry_fp import ClientUserPass
 from graphistry_fp.errors import GraphistryError, ProtocolError, ServerError, TransportError
+from graphistry_fp.interpreters.afailures import HTTPFailure
 from graphistry_fp.interpreters.limits import DEFAULT_MAX_REPLY_BYTES
 from tests.reliability import hostile
 from tests.reliability.hostile import TOKEN, Handler, HostileServer
@@ -59,11 +60,12 @@ def afailure(make: Callable[[], Awaitable[Any]], seconds: float = 20.0) -> BaseE
 
 
 def assert_typed(error: BaseException) -> None:
-    """A GraphistryError with no raw httpx error in it or behind it."""
+    """A GraphistryError with no raw connection error (h11's, the connection's own, a
+    socket's) in it or behind it."""
     assert isinstance(error, GraphistryError), f"raw {type(error).__name__} escaped"
     context: BaseException | None = error
     while context is not None:
-        assert not isinstance(context, httpx.HTTPError)
+        assert not isinstance(context, (h11.ProtocolError, HTTPFailure, OSError))
         context = context.__cause__ or context.__context__
 
 

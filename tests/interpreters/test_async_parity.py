@@ -1,6 +1,6 @@
 """One flow, two runners: every performer and every auth flow runs on the sync runner
 (``wire.run_flow`` over requests) and on the async runner (``async_flow.arun_flow`` over
-httpx) against the local server, with the same outcome and the same requests on the wire.
+the async transport) against the local server, with the same outcome and the same requests on the wire.
 
 The lists of flows are read from the modules (every function annotated to return a
 ``Flow``), so a flow added later without a scenario here fails

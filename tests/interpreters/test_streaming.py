@@ -343,7 +343,7 @@ def test_a_stream_sizes_the_request_deadline_by_its_files(tmp_path: Path) -> Non
 def test_arun_streams_a_dataset_with_progress_and_typed_nulls(
     srv: LocalServer, tmp_path: Path
 ) -> None:
-    """``await client.arun(plan)`` streams a dataset too (off the loop, over httpx): the
+    """``await client.arun(plan)`` streams a dataset too (off the loop, over the async transport): the
     stored table equals the source and progress events end at its size; a null id is
     the same PlanError naming column and batch, carrying the dataset id."""
     import asyncio
