@@ -297,21 +297,26 @@ def _plain_numbers(source: pd.DataFrame) -> pa.Table | None:
     is the same table (types, values, NaN read as null), without the pandas metadata that
     :func:`_from_pandas` drops anyway.
     """
-    dtypes = source.dtypes
-    if len(dtypes) == 0 or not all(
-        (isinstance(d, np.dtype) and d.kind in _PLAIN_KINDS) or isinstance(d, pd.StringDtype)
-        for d in dtypes
-    ):
+    names = source.columns.tolist()
+    if not names:
         return None
-    # pandas' own column accessor (2.x and 3.x) skips building a Series per column (~30 us).
-    column = getattr(source, "_get_column_array", None) or (lambda i: source.iloc[:, i].to_numpy())
-    names = [str(name) for name in source.columns]
-    arrays = [pa.array(column(i), from_pandas=True) for i in range(len(names))]
+    # pandas' own column accessor (2.x and 3.x) skips building a Series per column (~30 us)
+    # and the dtypes Series.
+    column = getattr(source, "_get_column_array", None) or (lambda i: source.iloc[:, i].array)
+    values = [column(i) for i in range(len(names))]
+    for value in values:
+        dtype = value.dtype
+        if not (
+            (isinstance(dtype, np.dtype) and dtype.kind in _PLAIN_KINDS)
+            or isinstance(dtype, pd.StringDtype)
+        ):
+            return None
+    arrays = [pa.array(value, from_pandas=True) for value in values]
     return pa.Table.from_arrays(arrays, names=names)
 
 
 def _from_pandas(df: pd.DataFrame, what: str) -> Frame:
-    _check_names(list(df.columns), what)
+    _check_names(df.columns.tolist(), what)
     guard: pd.DataFrame | None = df.copy(deep=False) if _copy_on_write_enabled() else None
     source = guard if guard is not None else df.copy(deep=True)
     table = _plain_numbers(source)
