@@ -18,7 +18,7 @@ from ..errors import PlanError
 from .legacy_state import LEGACY
 from .render import check_render, iframe_html
 from .render import render as render_result
-from .roots import global_default_privacy, resolve, resolves_to_global_root
+from .roots import global_default_privacy, installed_turn_gate, resolve, resolves_to_global_root
 from .viewer_settings import check_validate
 
 if TYPE_CHECKING:
@@ -221,6 +221,9 @@ class LegacyMethods:
         holds per task); returns what ``plot(render=render)`` returns.
         """
         check_render(render)
+        gate = installed_turn_gate()
+        if gate is not None:  # a wave of aplot() calls spreads its plan building over turns
+            await gate()
         client, plan = self._legacy_run()
         result: PlotResult = await client.arun(plan)
         return self._present(plan, result, render, "", None)

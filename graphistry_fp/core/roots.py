@@ -25,7 +25,7 @@ This module does no I/O and imports nothing that does.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
@@ -69,6 +69,8 @@ class RootCell:
 
 #: what ``plot(render)`` hands its result to: ``renderer(result, render, iframe_html) -> str``.
 Renderer = Callable[["PlotResult", object, str], str]
+#: Awaited before an async plot builds its plan (:func:`install_turn_gate`).
+TurnGate = Callable[[], Awaitable[None]]
 
 
 class GlobalRoot(Protocol):
@@ -117,11 +119,12 @@ class _NotInstalled:
 class _Installed:
     """The references the layer above installs at import (written once, read often)."""
 
-    __slots__ = ("renderer", "root")
+    __slots__ = ("renderer", "root", "turn_gate")
 
     def __init__(self) -> None:
         self.root: GlobalRoot = _NotInstalled()
         self.renderer: Renderer | None = None
+        self.turn_gate: TurnGate | None = None
 
 
 _INSTALLED = _Installed()
@@ -148,6 +151,18 @@ def install_renderer(renderer: Renderer) -> None:
 def installed_renderer() -> Renderer | None:
     """The renderer installed by the layer above, or ``None``."""
     return _INSTALLED.renderer
+
+
+def install_turn_gate(gate: TurnGate) -> None:
+    """Make ``await gate()`` the first step of ``aplot()`` (called by
+    ``graphistry_fp.interpreters``: its fair turns spread a wave of plots started together
+    over the loop's turns, and core does not schedule anything itself)."""
+    _INSTALLED.turn_gate = gate
+
+
+def installed_turn_gate() -> TurnGate | None:
+    """The turn gate installed by the layer above, or ``None``."""
+    return _INSTALLED.turn_gate
 
 
 def explicit_roots_exist() -> bool:

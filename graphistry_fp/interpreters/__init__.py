@@ -39,6 +39,7 @@ their modules (the façade does it lazily), never from here.
 
 from .base import Client
 from .dryrun import DryRunClient
+from .loop_turns import fair_turn as _fair_turn  # noqa: F401  (installs the turn gate)
 from .notebook import PlotURL
 from .render import render_result as _render_result  # noqa: F401  (installs the renderer)
 from .roots import client_root

@@ -213,7 +213,7 @@ async def arun_plan(
     try:
         snapshot = await tokens.acurrent()
         run = _ARun(config, transport, atransport, tokens, snapshot, progress)
-        await fair_turn()
+        await fair_turn()  # writing the small bodies: a wave's share of this turn
         run.aprepare(plan)
         dataset_id = await _walk(run, plan)
     except GraphistryError as error:

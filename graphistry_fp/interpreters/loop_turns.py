@@ -14,13 +14,23 @@ one step past its budget.
 A turn is measured from the first checkpoint in it: the first caller records the time and
 schedules a reset with ``call_soon``, which the loop runs at the start of the next turn. The
 state is per loop (one client may serve several loops) and touched only by that loop's thread.
+
+The checkpoints: before an async plot builds its plan (``aplot``: core awaits the gate this
+module installs, :func:`graphistry_fp.core.roots.install_turn_gate`), before a run writes its
+upload bodies, and before each request. asyncio is imported at the first checkpoint, so
+importing the package still loads no asyncio.
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
 import weakref
+from typing import TYPE_CHECKING
+
+from ..core.roots import install_turn_gate
+
+if TYPE_CHECKING:
+    import asyncio
 
 #: The loop time the runs on one loop may take in one turn before their next steps wait
 #: for a later turn (seconds).
@@ -44,6 +54,8 @@ _turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Turn] = weakref.We
 
 async def fair_turn() -> None:
     """Return at once while this turn's budget lasts, else after a later turn begins."""
+    import asyncio  # here: importing the package loads no asyncio
+
     loop = asyncio.get_running_loop()
     turn = _turns.get(loop)
     if turn is None:
@@ -58,5 +70,7 @@ async def fair_turn() -> None:
             return
         await asyncio.sleep(0)
 
+
+install_turn_gate(fair_turn)
 
 __all__ = ["TURN_BUDGET_S", "fair_turn"]

@@ -83,3 +83,42 @@ def test_a_lone_step_does_not_wait() -> None:
     """One step on a quiet loop runs in the turn it asked in (no extra turn per request):
     the turn counter's first tick and the step share the loop's first turn."""
     assert asyncio.run(_wave(1)) == [1]
+
+
+def test_a_wave_of_aplot_calls_builds_its_plans_over_several_turns() -> None:
+    """``aplot()`` awaits the interpreters' turn gate before building its plan, so 300 plots
+    started together do not build all their plans (tens of milliseconds) in one turn."""
+    import pandas as pd
+
+    import graphistry_fp as graphistry
+    from graphistry_fp.core.roots import installed_turn_gate
+
+    assert fair_turn is installed_turn_gate()
+    turns: list[int] = []
+    turn = 0
+
+    class Recording(graphistry.DryRunClient):
+        async def arun(self, plan: graphistry.PlotPlan) -> graphistry.PlotResult:
+            turns.append(turn)
+            return await super().arun(plan)
+
+    async def main() -> None:
+        nonlocal turn
+        stop = False
+
+        def tick() -> None:
+            nonlocal turn
+            turn += 1
+            if not stop:
+                asyncio.get_running_loop().call_soon(tick)
+
+        g = graphistry.client(Recording()).edges(
+            pd.DataFrame({"s": [1, 2], "d": [2, 3]}), "s", "d"
+        )
+        asyncio.get_running_loop().call_soon(tick)
+        await asyncio.gather(*(g.name(f"p{i}").aplot() for i in range(300)))
+        stop = True
+
+    asyncio.run(main())
+    assert 300 == len(turns)
+    assert len(set(turns)) > 1
