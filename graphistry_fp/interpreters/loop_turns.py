@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 #: The loop time the runs on one loop may take in one turn before their next steps wait
 #: for a later turn (seconds).
-TURN_BUDGET_S = 0.004
+TURN_BUDGET_S = 0.002
 
 
 class _Turn:
