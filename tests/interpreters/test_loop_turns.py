@@ -16,27 +16,35 @@ def _busy(seconds: float) -> None:
         pass
 
 
+class _Turns:
+    """Counts the running loop's turns (a callback that reschedules itself each turn)."""
+
+    def __init__(self) -> None:
+        self.turn = 0
+        self._stop = False
+        asyncio.get_running_loop().call_soon(self._tick)
+
+    def _tick(self) -> None:
+        self.turn += 1
+        if not self._stop:
+            asyncio.get_running_loop().call_soon(self._tick)
+
+    def stop(self) -> None:
+        self._stop = True
+
+
 async def _wave(tasks: int) -> list[int]:
     """``tasks`` steps of 1 ms started together; the loop turn each one ran in."""
-    turn = 0
-    stop = False
-
-    def tick() -> None:
-        nonlocal turn
-        turn += 1
-        if not stop:
-            asyncio.get_running_loop().call_soon(tick)
-
+    turns = _Turns()
     ran: list[int] = []
 
     async def step() -> None:
         await fair_turn()
-        ran.append(turn)
+        ran.append(turns.turn)
         _busy(STEP_S)
 
-    asyncio.get_running_loop().call_soon(tick)
     await asyncio.gather(*(step() for _ in range(tasks)))
-    stop = True
+    turns.stop()
     return ran
 
 
@@ -94,31 +102,22 @@ def test_a_wave_of_aplot_calls_builds_its_plans_over_several_turns() -> None:
     from graphistry_fp.core.roots import installed_turn_gate
 
     assert fair_turn is installed_turn_gate()
-    turns: list[int] = []
-    turn = 0
-
-    class Recording(graphistry.DryRunClient):
-        async def arun(self, plan: graphistry.PlotPlan) -> graphistry.PlotResult:
-            turns.append(turn)
-            return await super().arun(plan)
+    ran: list[int] = []
 
     async def main() -> None:
-        nonlocal turn
-        stop = False
+        turns = _Turns()
 
-        def tick() -> None:
-            nonlocal turn
-            turn += 1
-            if not stop:
-                asyncio.get_running_loop().call_soon(tick)
+        class Recording(graphistry.DryRunClient):
+            async def arun(self, plan: graphistry.PlotPlan) -> graphistry.PlotResult:
+                ran.append(turns.turn)
+                return await super().arun(plan)
 
         g = graphistry.client(Recording()).edges(
             pd.DataFrame({"s": [1, 2], "d": [2, 3]}), "s", "d"
         )
-        asyncio.get_running_loop().call_soon(tick)
         await asyncio.gather(*(g.name(f"p{i}").aplot() for i in range(300)))
-        stop = True
+        turns.stop()
 
     asyncio.run(main())
-    assert 300 == len(turns)
-    assert len(set(turns)) > 1
+    assert 300 == len(ran)
+    assert len(set(ran)) > 1
