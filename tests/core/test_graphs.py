@@ -35,6 +35,18 @@ GRAPHS = {
 }
 
 
+def assert_same_as_pygraphistrys(expected: Any, actual: Any) -> None:
+    """``actual`` (ours) has the edge and node tables (index included, values exact) and
+    the bindings of ``expected`` (pygraphistry's plottable)."""
+    pd.testing.assert_frame_equal(expected._edges, actual.edges, check_exact=True)
+    pd.testing.assert_frame_equal(expected._nodes, actual.nodes, check_exact=True)
+    assert {
+        "source": expected._source,
+        "destination": expected._destination,
+        "node": expected._node,
+    } == actual.bindings
+
+
 @pytest.mark.parametrize("name", list(GRAPHS), ids=list(GRAPHS))
 def test_tables_equal_pygraphistrys(name: str) -> None:
     """Directed and undirected graphs, node and edge attributes, isolated nodes: the same
@@ -44,13 +56,7 @@ def test_tables_equal_pygraphistrys(name: str) -> None:
     graph = GRAPHS[name]()
     expected = graphistry.bind().from_networkx(graph)
     actual = from_networkx(graph)
-    pd.testing.assert_frame_equal(expected._edges, actual.edges, check_exact=True)
-    pd.testing.assert_frame_equal(expected._nodes, actual.nodes, check_exact=True)
-    assert {
-        "source": expected._source,
-        "destination": expected._destination,
-        "node": expected._node,
-    } == actual.bindings
+    assert_same_as_pygraphistrys(expected, actual)
 
 
 def test_bound_names_are_used() -> None:
@@ -140,10 +146,4 @@ def test_igraph_tables_equal_pygraphistrys(name: str) -> None:
     graph = _igraphs()[name]
     expected = graphistry.bind().from_igraph(graph)
     actual = from_igraph(graph)
-    pd.testing.assert_frame_equal(expected._edges, actual.edges, check_exact=True)
-    pd.testing.assert_frame_equal(expected._nodes, actual.nodes, check_exact=True)
-    assert {
-        "source": expected._source,
-        "destination": expected._destination,
-        "node": expected._node,
-    } == actual.bindings
+    assert_same_as_pygraphistrys(expected, actual)

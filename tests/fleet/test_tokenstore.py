@@ -8,7 +8,12 @@ from collections.abc import Iterator
 import pytest
 
 from graphistry_fp.interpreters.redis_store import RedisTokenStore
-from graphistry_fp.interpreters.tokenstore import MemoryTokenStore, StoreEntry, TokenStore
+from graphistry_fp.interpreters.tokenstore import (
+    Lease,
+    MemoryTokenStore,
+    StoreEntry,
+    TokenStore,
+)
 from tests.support.redis_server import RedisServer
 
 
@@ -24,6 +29,21 @@ def store(request: pytest.FixtureRequest) -> Iterator[TokenStore]:
     redis_store.close()
 
 
+def held(store: TokenStore, lease_s: float = 5) -> Lease:
+    """A lease of key ``k`` that the store must grant."""
+    lease = store.lock("k", lease_s=lease_s)
+    assert lease is not None
+    return lease
+
+
+def written(store: TokenStore, value: bytes) -> Lease:
+    """``value`` written to ``k`` (30 s TTL) under a lease then released: that lease."""
+    lease = held(store)
+    assert True is store.set("k", value, fence=lease.fence, ttl_s=30)
+    store.unlock(lease)
+    return lease
+
+
 def test_is_a_token_store(store: TokenStore) -> None:
     """Both implementations satisfy the runtime-checkable Protocol."""
     assert True is isinstance(store, TokenStore)
@@ -36,20 +56,17 @@ def test_get_of_absent_key_is_none(store: TokenStore) -> None:
 
 def test_set_under_a_lease_then_get(store: TokenStore) -> None:
     """The holder of the lease writes; a read returns the bytes and the lease's fence."""
-    lease = store.lock("k", lease_s=5)
-    assert lease is not None
+    lease = held(store)
     assert True is store.set("k", b"\x00sealed\xff", fence=lease.fence, ttl_s=30)
     assert StoreEntry(value=b"\x00sealed\xff", fence=lease.fence) == store.get("k")
 
 
 def test_lock_is_exclusive_until_released(store: TokenStore) -> None:
     """A second lock of a held key fails; after unlock it succeeds with a higher fence."""
-    first = store.lock("k", lease_s=5)
-    assert first is not None
+    first = held(store)
     assert None is store.lock("k", lease_s=5)
     store.unlock(first)
-    second = store.lock("k", lease_s=5)
-    assert second is not None
+    second = held(store)
     assert True is (second.fence > first.fence)
 
 
@@ -61,33 +78,27 @@ def test_locks_of_different_keys_are_independent(store: TokenStore) -> None:
 
 def test_lease_lapses(store: TokenStore) -> None:
     """A lease not released lapses after lease_s: another holder gets the lock."""
-    first = store.lock("k", lease_s=0.2)
-    assert first is not None
+    first = held(store, lease_s=0.2)
     assert None is store.lock("k", lease_s=0.2)
     time.sleep(0.3)
-    second = store.lock("k", lease_s=5)
-    assert second is not None
+    second = held(store)
     assert True is (second.fence > first.fence)
 
 
 def test_unlock_by_a_lapsed_holder_does_not_free_the_new_lease(store: TokenStore) -> None:
     """Compare-and-delete: a holder whose lease lapsed cannot release its successor's."""
-    first = store.lock("k", lease_s=0.2)
-    assert first is not None
+    first = held(store, lease_s=0.2)
     time.sleep(0.3)
-    second = store.lock("k", lease_s=5)
-    assert second is not None
+    held(store)  # the successor's lease
     store.unlock(first)
     assert None is store.lock("k", lease_s=5)
 
 
 def test_late_writer_never_overwrites_a_newer_token(store: TokenStore) -> None:
     """Fencing: a holder whose lease lapsed and writes after its successor is refused."""
-    late = store.lock("k", lease_s=0.2)
-    assert late is not None
+    late = held(store, lease_s=0.2)
     time.sleep(0.3)
-    newer = store.lock("k", lease_s=5)
-    assert newer is not None
+    newer = held(store)
     assert True is store.set("k", b"newer", fence=newer.fence, ttl_s=30)
     assert False is store.set("k", b"late", fence=late.fence, ttl_s=30)
     assert StoreEntry(value=b"newer", fence=newer.fence) == store.get("k")
@@ -95,8 +106,7 @@ def test_late_writer_never_overwrites_a_newer_token(store: TokenStore) -> None:
 
 def test_late_writer_refused_even_before_the_newer_writes(store: TokenStore) -> None:
     """Only the newest lease writes: a lapsed holder is refused once a newer lease exists."""
-    late = store.lock("k", lease_s=0.2)
-    assert late is not None
+    late = held(store, lease_s=0.2)
     time.sleep(0.3)
     assert store.lock("k", lease_s=5) is not None
     assert False is store.set("k", b"late", fence=late.fence, ttl_s=30)
@@ -105,8 +115,7 @@ def test_late_writer_refused_even_before_the_newer_writes(store: TokenStore) -> 
 
 def test_entry_expires_with_its_ttl(store: TokenStore) -> None:
     """An entry is gone once its TTL has passed."""
-    lease = store.lock("k", lease_s=5)
-    assert lease is not None
+    lease = held(store)
     store.set("k", b"v", fence=lease.fence, ttl_s=0.2)
     time.sleep(0.3)
     assert None is store.get("k")
@@ -114,12 +123,8 @@ def test_entry_expires_with_its_ttl(store: TokenStore) -> None:
 
 def test_delete_evicts_only_the_named_fence(store: TokenStore) -> None:
     """delete(fence=old) leaves a newer entry; delete(fence=current) evicts it."""
-    first = store.lock("k", lease_s=5)
-    assert first is not None
-    store.set("k", b"old", fence=first.fence, ttl_s=30)
-    store.unlock(first)
-    second = store.lock("k", lease_s=5)
-    assert second is not None
+    first = written(store, b"old")
+    second = held(store)
     store.set("k", b"new", fence=second.fence, ttl_s=30)
     store.delete("k", fence=first.fence)
     assert StoreEntry(value=b"new", fence=second.fence) == store.get("k")
@@ -129,19 +134,14 @@ def test_delete_evicts_only_the_named_fence(store: TokenStore) -> None:
 
 def test_fences_stay_above_a_stored_entry(store: TokenStore) -> None:
     """A new lease's fence is above the stored entry's, so the next holder can replace it."""
-    lease = store.lock("k", lease_s=5)
-    assert lease is not None
-    store.set("k", b"v", fence=lease.fence, ttl_s=30)
-    store.unlock(lease)
-    again = store.lock("k", lease_s=5)
-    assert again is not None
+    lease = written(store, b"v")
+    again = held(store)
     assert True is (again.fence > lease.fence)
     assert True is store.set("k", b"w", fence=again.fence, ttl_s=30)
 
 
 def test_repr_shows_no_value(store: TokenStore) -> None:
     """A lease's repr hides its token; an entry's hides its value."""
-    lease = store.lock("k", lease_s=5)
-    assert lease is not None
+    lease = held(store)
     assert lease.token not in repr(lease)
     assert "secretbytes" not in repr(StoreEntry(value=b"secretbytes", fence=1))

@@ -23,7 +23,8 @@ from tests.reliability import hostile
 from tests.reliability.hostile import TOKEN, HostileServer
 from tests.support.clients import TIMEOUT, user_client
 from tests.support.data import edges_plan
-from tests.support.proxy import Proxy, certificate
+from tests.support.proxy import Proxy
+from tests.support.sockets import certificate
 
 _PROXY_VARS = ["http_proxy", "https_proxy", "all_proxy", "no_proxy"]
 

@@ -8,7 +8,6 @@ refresh margin (min(60, 3) s) and far from expiry.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections import Counter
 
@@ -20,6 +19,7 @@ from graphistry_fp.server import LocalServer
 from tests.support.clients import jwt_client, user_client
 from tests.support.data import edges_plan
 from tests.support.server import requests_by_kind, settled_log
+from tests.support.threads import at_once
 
 
 def test_refresh_ahead_of_expiry(srv: LocalServer) -> None:
@@ -47,19 +47,8 @@ def test_fifty_threads_expired_token_one_login(srv: LocalServer) -> None:
         time.sleep(2.1)  # the token is now expired: servers refuse to refresh it
         srv.clear_request_log()
         srv.token_ttl = 3600
-        results: list[PlotResult] = []
-        barrier = threading.Barrier(50)
-
-        def worker() -> None:
-            barrier.wait()
-            results.append(client.run(plan))
-
-        threads = [threading.Thread(target=worker) for _ in range(50)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    assert 50 == len(results)
+        results = at_once(50, lambda: client.run(plan))
+    assert 50 == len([r for r in results if isinstance(r, PlotResult)])
     assert Counter({"login": 1, "create": 50, "edges": 50}) == requests_by_kind(srv)
 
 

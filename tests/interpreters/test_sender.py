@@ -9,8 +9,6 @@ sending (headers HTTP does not allow).
 
 from __future__ import annotations
 
-import datetime
-import ipaddress
 import socket
 import ssl
 import threading
@@ -29,6 +27,7 @@ from graphistry_fp.interpreters.config import Config
 from graphistry_fp.interpreters.streaming import StreamBody, request_data
 from graphistry_fp.interpreters.transport import Transport
 from graphistry_fp.interpreters.wire import Request
+from tests.support.sockets import certificate, serve_connections
 
 REPLY = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 17\r\n\r\n"
 REPLY += b'{"success": true}'
@@ -43,15 +42,7 @@ class Capture:
         self.port = self.sock.getsockname()[1]
         self.seen: list[bytes] = []
         self.done = threading.Semaphore(0)
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+        serve_connections(self.sock, self._serve)
 
     def _serve(self, conn: socket.socket) -> None:
         if self.tls is not None:
@@ -216,43 +207,6 @@ def test_a_missing_ca_bundle_is_a_transport_error(monkeypatch: pytest.MonkeyPatc
     assert "connection failed" in str(info.value)
 
 
-def _self_signed(directory: Path) -> tuple[Path, Path]:
-    """A self-signed certificate for 127.0.0.1 (its own CA) and its key, as PEM files."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "graphistry_fp test")])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            critical=False,
-        )
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return cert_path, key_path
-
-
 @pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
 def test_tls_is_verified_against_the_ca_bundle_read_at_construction(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -261,7 +215,7 @@ def test_tls_is_verified_against_the_ca_bundle_read_at_construction(
     TransportError, nothing received); accepted with ``REQUESTS_CA_BUNDLE`` naming the
     certificate when the client is made (unsetting it afterwards changes nothing); and
     accepted unverified with ``certificate_validation=False``."""
-    cert, key = _self_signed(tmp_path)
+    cert, key = certificate(tmp_path)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
     server = Capture(tls=context)

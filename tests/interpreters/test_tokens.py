@@ -19,6 +19,7 @@ from graphistry_fp.errors import AuthenticationError
 from graphistry_fp.interpreters import auth_flows, wire
 from graphistry_fp.interpreters.tokens import AuthState, TokenCache
 from graphistry_fp.interpreters.wire import Request, Response
+from tests.support.threads import at_once
 
 
 def make_jwt(iat: float, ttl: float, org: str | None = None) -> str:
@@ -123,18 +124,7 @@ def test_fifty_threads_one_login() -> None:
     """50 threads needing a token at once cause exactly one login; all get the same token."""
     server = FakeServer([1000.0], delay=0.2)
     tokens = cache(server)
-    results: list[str] = []
-    barrier = threading.Barrier(50)
-
-    def worker() -> None:
-        barrier.wait()
-        results.append(tokens.current().token)
-
-    threads = [threading.Thread(target=worker) for _ in range(50)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = at_once(50, lambda: tokens.current().token)
     assert Counter({"/api-token-auth/": 1}) == server.calls
     assert (1, 50) == (len(set(results)), len(results))
 
@@ -144,22 +134,8 @@ def test_failed_flight_is_shared_not_repeated() -> None:
     server = FakeServer([1000.0], delay=0.2)
     server.fail_login = True
     tokens = cache(server)
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(20)
-
-    def worker() -> None:
-        barrier.wait()
-        try:
-            tokens.current()
-        except AuthenticationError as error:
-            errors.append(error)
-
-    threads = [threading.Thread(target=worker) for _ in range(20)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert 20 == len(errors)
+    outcomes = at_once(20, tokens.current)
+    assert 20 == len([o for o in outcomes if isinstance(o, AuthenticationError)])
     assert 1 == server.calls["/api-token-auth/"]
 
 

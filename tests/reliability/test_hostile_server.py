@@ -1,10 +1,13 @@
-"""The clients against a hostile server (issue 17, items 10-13).
+"""The clients against a hostile server (issue 17, items 10-13), sync and async.
 
 The server is a small stdlib one on 127.0.0.1 (``hostile.py``): it echoes credentials,
 cuts bodies short, sends invalid gzip, gzip bombs, CR/LF tokens, a 5 GB Content-Length,
 replies trickling a byte at a time. Every one of these tests failed on the code before the
 fix; each docstring says how. Everything is bounded: a few MB sent at most, short
-deadlines, ``bounded()`` around anything that could hang.
+deadlines, ``bounded()`` around anything that could hang. A test that takes a ``driver``
+runs once with ``token``/``run`` and once with ``atoken``/``arun``
+(:mod:`tests.support.drivers`): both end the same way, with the same typed errors and
+messages, in bounded memory and time.
 """
 
 from __future__ import annotations
@@ -17,14 +20,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import requests
-import urllib3
 
 import graphistry_fp as graphistry
 from graphistry_fp import ClientAPIKey, ClientJWT, ClientUserPass
 from graphistry_fp.errors import (
     ConfigError,
-    GraphistryError,
     ProtocolError,
     ServerError,
     TransportError,
@@ -39,6 +39,7 @@ from graphistry_fp.interpreters.replies import scrub
 from graphistry_fp.interpreters.wire import Response
 from tests.support.clients import TIMEOUT
 from tests.support.data import edges_plan
+from tests.support.drivers import DRIVERS, SYNC, Driver
 from tests.support.threads import bounded
 
 from . import hostile
@@ -65,40 +66,21 @@ def user(h: HostileServer, **kw: Any) -> ClientUserPass:
     return ClientUserPass("alice", PASSWORD, server=h.server, protocol="http", **kw)
 
 
-def failure(fn: Any, seconds: float = 20.0) -> BaseException:
-    """The exception ``fn()`` raises, within ``seconds`` (it must raise)."""
-
-    def call() -> BaseException:
-        try:
-            fn()
-        except BaseException as error:
-            return error
-        raise AssertionError("expected an exception")
-
-    return bounded(seconds, call)
-
-
-def assert_typed(error: BaseException) -> None:
-    """A GraphistryError, with no raw requests/urllib3 error in it or behind it."""
-    assert isinstance(error, GraphistryError), f"raw {type(error).__name__} escaped"
-    assert not isinstance(error, requests.RequestException)
-    assert error.__cause__ is None
-    context = error.__context__
-    while context is not None:  # nor chained behind it, where a raw error's text may be
-        assert not isinstance(context, (requests.RequestException, urllib3.exceptions.HTTPError))
-        context = context.__context__
+#: Each test taking ``driver`` runs once per driver.
+by_driver = pytest.mark.parametrize("driver", DRIVERS, ids=str)
 
 
 # -- item 10: every credential the client holds is scrubbed ---------------------------------
 
 
-def test_password_echoed_at_login_is_scrubbed(hostile_server: HostileServer) -> None:
+@by_driver
+def test_password_echoed_at_login_is_scrubbed(hostile_server: HostileServer, driver: Driver) -> None:
     """A 500 echoing the login body (the password, JSON-escaped) yields a ServerError
     without the password anywhere. Before the fix the message read ``cannot log in with
     {"username": "alice", "password": "pa\\"ss w\\u00f6rd-42"}``: only JWTs were scrubbed."""
     hostile_server.behave(hostile.echo_credentials)
     with user(hostile_server) as client:
-        error = failure(client.token)
+        error = driver.failure(client, "token")
     assert isinstance(error, ServerError)
     texts = " ".join(error_texts(error))
     assert json.dumps(PASSWORD)[1:-1] not in texts
@@ -106,7 +88,8 @@ def test_password_echoed_at_login_is_scrubbed(hostile_server: HostileServer) -> 
     assert "<secret>" in str(error)
 
 
-def test_personal_key_echoed_is_scrubbed(hostile_server: HostileServer) -> None:
+@by_driver
+def test_personal_key_echoed_is_scrubbed(hostile_server: HostileServer, driver: Driver) -> None:
     """A 500 echoing ``Authorization: PersonalKey id:secret`` yields an error naming
     neither the key id nor its secret. Before the fix both were in the message."""
     hostile_server.behave(hostile.echo_credentials)
@@ -115,13 +98,16 @@ def test_personal_key_echoed_is_scrubbed(hostile_server: HostileServer) -> None:
         max_retries=0,
     )  # fmt: skip
     with client:
-        error = failure(client.token)
+        error = driver.failure(client, "token")
     texts = " ".join(error_texts(error))
     assert (False, False) == (KEY_SECRET in texts, KEY_ID in texts)
     assert "<secret>" in str(error)
 
 
-def test_password_echoed_during_a_run_is_scrubbed(hostile_server: HostileServer) -> None:
+@by_driver
+def test_password_echoed_during_a_run_is_scrubbed(
+    hostile_server: HostileServer, driver: Driver
+) -> None:
     """The login succeeds, then creating the dataset fails with a 500 echoing the password
     the server was sent: the run's error does not carry it. Before the fix it did."""
 
@@ -133,7 +119,7 @@ def test_password_echoed_during_a_run_is_scrubbed(hostile_server: HostileServer)
 
     hostile_server.behave(behaviour)
     with user(hostile_server) as client:
-        error = failure(lambda: client.run(edges_plan()))
+        error = driver.failure(client, "run", edges_plan())
     assert isinstance(error, ServerError)
     assert PASSWORD not in " ".join(error_texts(error))
     assert "(password <secret>) over quota" in str(error)
@@ -156,26 +142,30 @@ def test_scrub_removes_each_form_a_secret_travels_in() -> None:
 # -- item 11: raw requests errors are typed; implausible tokens are refused ------------------
 
 
-def test_chunked_body_cut_short_is_a_transport_error(hostile_server: HostileServer) -> None:
+@by_driver
+def test_chunked_body_cut_short_is_a_transport_error(
+    hostile_server: HostileServer, driver: Driver
+) -> None:
     """A chunked login reply cut mid-chunk is a TransportError saying so, retried like a
     dropped connection. Before the fix ``requests.exceptions.ChunkedEncodingError``
     escaped from ``client.token()``."""
     hostile_server.behave(hostile.cut_chunked)
     with user(hostile_server, max_retries=1) as client:
-        error = failure(client.token)
-    assert_typed(error)
+        error = driver.failure(client, "token")
+    driver.assert_typed(error)
     assert isinstance(error, TransportError)
     assert "cut short" in str(error)
     assert 2 == len(hostile_server.seen)
 
 
-def test_invalid_gzip_is_a_protocol_error(hostile_server: HostileServer) -> None:
+@by_driver
+def test_invalid_gzip_is_a_protocol_error(hostile_server: HostileServer, driver: Driver) -> None:
     """``Content-Encoding: gzip`` over a body that is not gzip is a ProtocolError. Before
     the fix ``requests.exceptions.ContentDecodingError`` escaped."""
     hostile_server.behave(hostile.invalid_gzip)
     with user(hostile_server) as client:
-        error = failure(client.token)
-    assert_typed(error)
+        error = driver.failure(client, "token")
+    driver.assert_typed(error)
     assert isinstance(error, ProtocolError)
     assert "not valid gzip" in str(error)
 
@@ -190,7 +180,10 @@ def test_invalid_gzip_is_a_protocol_error(hostile_server: HostileServer) -> None
     ],
     ids=["crlf", "not-three-segments", "space", "too-long"],
 )
-def test_implausible_login_token_is_refused(hostile_server: HostileServer, token: str) -> None:
+@by_driver
+def test_implausible_login_token_is_refused(
+    hostile_server: HostileServer, token: str, driver: Driver
+) -> None:
     """A login reply whose token is not a plausible JWT (CR/LF, not three base64url
     segments, a space, over 8192 characters) is a ProtocolError at login, and no further
     request is sent with it. Before the fix the token was accepted: the CR/LF one then
@@ -198,8 +191,8 @@ def test_implausible_login_token_is_refused(hostile_server: HostileServer, token
     sent as bearer tokens."""
     hostile_server.behave(hostile.grant(token))
     with user(hostile_server) as client:
-        error = failure(lambda: client.run(edges_plan()))
-    assert_typed(error)
+        error = driver.failure(client, "run", edges_plan())
+    driver.assert_typed(error)
     assert isinstance(error, ProtocolError)
     assert "not a JWT" in str(error) or "characters" in str(error)
     assert ["/api-token-auth/"] == [path for _, path, _, _ in hostile_server.seen]
@@ -238,52 +231,50 @@ def test_control_characters_in_header_credentials_refused_at_construction(make: 
 # -- item 12: reply size is capped ------------------------------------------------------------
 
 
-def test_reply_announcing_5_gb_is_refused_before_reading(hostile_server: HostileServer) -> None:
+@by_driver
+def test_reply_announcing_5_gb_is_refused_before_reading(
+    hostile_server: HostileServer, driver: Driver
+) -> None:
     """A login reply announcing 5 GB (and sending 8 MB before hanging up) is a
     ProtocolError naming the limit, read no further than its headers. Before the fix the
     client buffered what came and ``requests.exceptions.ChunkedEncodingError`` escaped
     (the issue's server sent 300 MB: all buffered)."""
     hostile_server.behave(hostile.huge(5 * 10**9, send=8 * 1024 * 1024))
     with user(hostile_server) as client:
-        error = failure(client.token)
-    assert_typed(error)
+        error = driver.failure(client, "token")
+    driver.assert_typed(error)
     assert isinstance(error, ProtocolError)
     assert f"announces 5000000000 bytes, over the limit of {DEFAULT_MAX_REPLY_BYTES}" in str(error)
 
 
-def test_reply_without_length_stops_at_the_cap(hostile_server: HostileServer) -> None:
-    """A reply with no Content-Length that keeps sending (6 MB, read to the close) is a
-    ProtocolError once it passes max_reply_bytes (4 MB), and the client holds no more than
-    about the cap. Before the fix all of it was buffered, then refused as not JSON."""
-    hostile_server.behave(hostile.huge(None, send=6 * 1024 * 1024))
+@by_driver
+@pytest.mark.parametrize(
+    ("bomb", "message", "peak_cap"),
+    [
+        (False, "grows past the limit", 2 * DEFAULT_MAX_REPLY_BYTES + 2 * 1024 * 1024),
+        (True, "inflates past the limit", 3 * DEFAULT_MAX_REPLY_BYTES),
+    ],
+    ids=["no-length", "gzip-bomb"],
+)
+def test_big_or_inflating_reply_stops_at_the_cap(
+    hostile_server: HostileServer, driver: Driver, bomb: bool, message: str, peak_cap: int
+) -> None:
+    """A reply with no Content-Length that keeps sending (6 MB, read to the close), or a
+    400 KB gzip reply that inflates to 420 MB, is a ProtocolError once it (inflated)
+    passes max_reply_bytes (4 MB), and Python's peak allocation stays within about the cap
+    (a few times it for the bomb). Before the fix all of the first was buffered, then
+    refused as not JSON; the whole 420 MB was inflated in memory (peak over 800 MB)."""
+    hostile_server.behave(hostile.gzip_bomb(400) if bomb else hostile.huge(None, send=6 << 20))
     with user(hostile_server) as client:
         tracemalloc.start()
         try:
-            error = failure(client.token)
+            error = driver.failure(client, "token")
             _, peak = tracemalloc.get_traced_memory()
         finally:
             tracemalloc.stop()
     assert isinstance(error, ProtocolError)
-    assert "grows past the limit" in str(error)
-    assert peak < 2 * DEFAULT_MAX_REPLY_BYTES + 2 * 1024 * 1024
-
-
-def test_gzip_bomb_is_refused_without_inflating_it(hostile_server: HostileServer) -> None:
-    """A 400 KB gzip reply that inflates to 420 MB is a ProtocolError once the inflated
-    body passes the cap; Python's peak allocation stays within a few times the cap. Before
-    the fix the whole 420 MB was inflated in memory (peak over 800 MB) before the reply
-    was refused as not JSON."""
-    hostile_server.behave(hostile.gzip_bomb(400))
-    with user(hostile_server) as client:
-        tracemalloc.start()
-        try:
-            error = failure(client.token)
-            _, peak = tracemalloc.get_traced_memory()
-        finally:
-            tracemalloc.stop()
-    assert isinstance(error, ProtocolError)
-    assert "inflates past the limit" in str(error)
-    assert peak < 3 * DEFAULT_MAX_REPLY_BYTES
+    assert message in str(error)
+    assert peak < peak_cap
 
 
 def test_refused_replies_do_not_leak_pooled_connections(hostile_server: HostileServer) -> None:
@@ -293,13 +284,16 @@ def test_refused_replies_do_not_leak_pooled_connections(hostile_server: HostileS
     hostile_server.behave(hostile.huge(5 * 10**9, send=0))
     with user(hostile_server) as client:
         for _ in range(40):
-            assert isinstance(failure(client.token), ProtocolError)
+            assert isinstance(SYNC.failure(client, "token"), ProtocolError)
         hostile_server.behave(hostile.grant(TOKEN))
         assert TOKEN == bounded(10, client.token)
 
 
 @pytest.mark.parametrize("encoding", ["gzip", "deflate", "raw-deflate"])
-def test_compressed_replies_still_decode(hostile_server: HostileServer, encoding: str) -> None:
+@by_driver
+def test_compressed_replies_still_decode(
+    hostile_server: HostileServer, encoding: str, driver: Driver
+) -> None:
     """An honest compressed login reply (gzip, zlib deflate, raw deflate) still logs in:
     the client decodes replies itself, and asks only for gzip and deflate. Before the fix
     there was no own decoder (this guards the fix, and passed before)."""
@@ -314,7 +308,7 @@ def test_compressed_replies_still_decode(hostile_server: HostileServer, encoding
     name = "gzip" if encoding == "gzip" else "deflate"
     hostile_server.behave(lambda h: h.reply(200, data, {"Content-Encoding": name}))
     with user(hostile_server) as client:
-        assert TOKEN == bounded(10, client.token)
+        assert TOKEN == driver.call(client, "token", seconds=10)
     assert "gzip, deflate" == hostile_server.seen[0][2]["Accept-Encoding"]
 
 
@@ -352,7 +346,10 @@ def test_limits_are_options_with_defaults() -> None:
 
 
 @pytest.mark.parametrize("in_headers", [False, True], ids=["body", "headers"])
-def test_trickling_reply_hits_the_deadline(hostile_server: HostileServer, in_headers: bool) -> None:
+@by_driver
+def test_trickling_reply_hits_the_deadline(
+    hostile_server: HostileServer, in_headers: bool, driver: Driver
+) -> None:
     """A reply (its body, or its header block) trickling a byte every 0.1 s never hits the
     5 s read timeout; with request_deadline=1 the login fails with a TransportError naming
     the deadline, long before the trickle ends (about 40 s). Before the fix the option
@@ -360,19 +357,20 @@ def test_trickling_reply_hits_the_deadline(hostile_server: HostileServer, in_hea
     would report a hang)."""
     hostile_server.behave(hostile.trickle(0.1, in_headers=in_headers, total=400))
     with user(hostile_server, request_deadline=1.0) as client:
-        error = failure(client.token, seconds=10.0)
-    assert_typed(error)
+        error = driver.failure(client, "token", seconds=10.0)
+    driver.assert_typed(error)
     assert isinstance(error, TransportError)
     assert "did not complete within its deadline of 1 s" in str(error)
 
 
-def test_deadline_covers_retries(hostile_server: HostileServer) -> None:
+@by_driver
+def test_deadline_covers_retries(hostile_server: HostileServer, driver: Driver) -> None:
     """The deadline bounds a request with all its retries: 503s with ``Retry-After: 1``
     and max_retries=5 stop once the 1.5 s deadline would pass (the last 503 becomes the
     ServerError). Before the fix the option did not exist."""
     hostile_server.behave(lambda h: h.reply(503, b"{}", {"Retry-After": "1"}))
     with user(hostile_server, max_retries=5, request_deadline=1.5) as client:
-        error = failure(client.token, seconds=10.0)
+        error = driver.failure(client, "token", seconds=10.0)
     assert isinstance(error, ServerError)
     assert len(hostile_server.seen) < 6
 

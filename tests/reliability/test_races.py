@@ -4,16 +4,9 @@ another tenant than the one the root rules (DESIGN.md 4) and the run's snapshot 
 pygraphistry 0.61.2 crossed tenants or orgs in 20/40, 24/40 and 11/22 datasets in
 scenarios like these (see ``benchmarks/crossing.py``); ours must cross in none.
 
-How a run's expected tenant is known. Every mutation of the things resolution depends on
-(the global root, a plottable's root cell, a client's org) is made by one thread and
-recorded in a :class:`~tests.reliability.conftest.Timeline` with the time it started and
-ended. A run observed over ``[start, end]`` may have used any value some timeline held
-during that interval, and nothing else: for ``c.run(plan)`` the tenant is exactly ``c``'s
-user and the org one ``c`` had meanwhile; for ``p.plot()`` the tenant is one of the
-clients ``p`` could resolve to meanwhile, with an org that client had meanwhile. The orgs
-cycle through values that differ per phase, so a run that used a stale or a foreign org
-is caught, and so is one whose create and uploads used different tokens (the uploader
-columns). Every dataset the server gained during the test must belong to a recorded run.
+How a run's expected tenant is known: see :mod:`tests.support.races`, whose bookkeeping
+(tenants, timelines, the crossing check) and shared world the async twin of the big race
+(``tests/interpreters/test_async_races.py``) uses too.
 """
 
 from __future__ import annotations
@@ -22,7 +15,6 @@ import itertools
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 
@@ -30,93 +22,14 @@ import graphistry_fp as graphistry
 from graphistry_fp import Client, Plottable
 from graphistry_fp.server import LocalServer
 from tests.support.clients import key_client, user_client
-from tests.support.data import EDGES, NODES, dataset_of, full_plan
+from tests.support.data import EDGES, dataset_of, full_plan
+from tests.support.drivers import SYNC
+from tests.support.races import Pair, Race, Recorder, Run, Tenants, check
 from tests.support.server import dataset_ids
-from tests.support.threads import Timeline, bounded, join_all
+from tests.support.threads import bounded, join_all
 
 #: How long the mixed workload of the big race runs (seconds).
 RACE_S = 4.0
-
-Pair = tuple[str, str | None]
-#: One run: dataset id, the (tenant, org) pairs it may have used (computed after the race,
-#: when every timeline is complete), the org its result reported (or None), with nodes.
-Run = tuple[str, Callable[[], set[Pair]], str | None, bool]
-
-
-class Tenants:
-    """Who each client logs in as, and each client's org timeline."""
-
-    def __init__(self) -> None:
-        self._users: dict[int, str] = {}
-        self._orgs: dict[int, Timeline] = {}
-        self._keep: list[Client] = []  # keep ids unique: no client is collected meanwhile
-        self._lock = threading.Lock()
-
-    def add(self, client: Client, user: str) -> Client:
-        client.token()  # log in now: the org a client adopts is known before it is used
-        with self._lock:
-            self._users[id(client)] = user
-            self._orgs[id(client)] = Timeline(client.org_name)
-            self._keep.append(client)
-        return client
-
-    def switch(self, client: Client, org: str) -> None:
-        self._orgs[id(client)].change(org, lambda: client.switch_org(org))
-
-    def pairs(self, clients: list[Any], start: float, end: float) -> set[Pair]:
-        """Every (tenant, org) one of ``clients`` may have run with during the interval."""
-        out: set[Pair] = set()
-        for client in clients:
-            user = self._users[id(client)]
-            out.update((user, org) for org in self._orgs[id(client)].allowed(start, end))
-        return out
-
-
-class Recorder:
-    """Runs of the workers: (what, dataset id, allowed pairs, the result's org or None)."""
-
-    def __init__(self) -> None:
-        self.runs: list[tuple[str, str, Callable[[], set[Pair]], str | None, bool]] = []
-        self.errors: list[tuple[str, BaseException]] = []
-        self._lock = threading.Lock()
-
-    def loop(
-        self, what: str, stop: threading.Event, once: Callable[[], Run]
-    ) -> Callable[[], None]:
-        def worker() -> None:
-            while not stop.is_set():
-                try:
-                    record = once()
-                except BaseException as error:  # surfaced by the test's asserts
-                    with self._lock:
-                        self.errors.append((what, error))
-                    return
-                with self._lock:
-                    self.runs.append((what, *record))
-
-        return worker
-
-
-def check(srv: LocalServer, recorder: Recorder, before: set[str]) -> list[str]:
-    """Every crossing found: wrong owner/org, a foreign uploader, an unaccounted dataset."""
-    crossed: list[str] = []
-    recorded = set()
-    for what, dataset_id, allowed_fn, result_org, with_nodes in recorder.runs:
-        allowed = allowed_fn()  # after the race: every change is on its timeline by now
-        recorded.add(dataset_id)
-        ds = srv.dataset(dataset_id)
-        if (ds.owner, ds.org) not in allowed:
-            crossed.append(f"{what}: {dataset_id} is ({ds.owner}, {ds.org}), allowed {allowed}")
-        uploaders = {ds.edges_uploader, ds.nodes_uploader if with_nodes else ds.owner}
-        if {ds.owner} != uploaders:
-            crossed.append(f"{what}: {dataset_id} owned by {ds.owner}, uploaded by {uploaders}")
-        if result_org is not None and result_org != ds.org:
-            crossed.append(f"{what}: {dataset_id} result says org {result_org}, server {ds.org}")
-        if ds.edges_rows != len(EDGES) or (with_nodes and ds.nodes_rows != len(NODES)):
-            crossed.append(f"{what}: {dataset_id} incomplete ({ds.edges_rows}, {ds.nodes_rows})")
-    unaccounted = dataset_ids(srv) - before - recorded
-    crossed.extend(f"dataset {d} belongs to no recorded run" for d in sorted(unaccounted))
-    return crossed
 
 
 @pytest.mark.filterwarnings("ignore::graphistry_fp.MixedModeWarning")
@@ -126,170 +39,70 @@ def test_shared_client_register_switch_set_client_race(srv: LocalServer) -> None
     a registered one) and set_client on plottables in use; plottables built before the first
     register(); a using() block. Every dataset's creator, uploaders and org are what the
     root rules and the run's snapshot allow: no crossing at all."""
-    before = dataset_ids(srv)
-    tenants = Tenants()
-    # p_global is built before any register(): it resolves to whatever the global root is.
-    p_global = graphistry.edges(EDGES, "s", "d").nodes(NODES, "n").name("global")
-    shared = tenants.add(user_client(srv, "alice", org_name="acme"), "alice")
-    bob = tenants.add(user_client(srv, "bob", org_name="globex"), "bob")
-    carol_key = tenants.add(key_client(srv, "carol", org_name="carol"), "carol")
+    race = Race(srv)
+    tenants, shared, bob, carol_key = race.tenants, race.shared, race.bob, race.carol_key
     carol_pw = tenants.add(user_client(srv, "carol"), "carol")  # adopts acme
-    dave = tenants.add(user_client(srv, "dave"), "dave")  # adopts dave
-
-    roots = Timeline(None)  # the global root
-    roots.change(dave, lambda: graphistry.register(client=dave))
-    p_shared = shared.g().edges(EDGES, "s", "d").nodes(NODES, "n").name("shared")
-    base = graphistry.edges(EDGES, "s", "d").nodes(NODES, "n")
-    cells = Timeline(None)  # base's own root cell (None: empty, so it follows the global root)
-    p_set = base.name("set")  # derived: follows base's cell
-    p_child = p_set.client(carol_pw)  # its own root: set_client on base never reaches it
-
-    stop = threading.Event()
-    rec = Recorder()
-
-    def resolvable(timeline: Timeline, start: float, end: float) -> list[Client]:
-        found = [c for c in timeline.allowed(start, end) if c is not None]
-        if None in timeline.allowed(start, end):
-            found += [c for c in roots.allowed(start, end) if c is not None]
-        return found
+    p_child = race.p_set.client(carol_pw)  # its own root: set_client on base never reaches it
+    p_global = race.p_global
 
     def shared_run() -> Run:
-        start = time.monotonic()
-        result = shared.run(full_plan("shared run"))
-        end = time.monotonic()
-        return result.dataset_id, lambda: tenants.pairs([shared], start, end), result.org_name, True
+        return tenants.timed(lambda: shared.run(full_plan("shared run")), [shared])
 
     def shared_plot() -> Run:
-        start = time.monotonic()
-        url = p_shared.plot(render="url")
-        end = time.monotonic()
-        return dataset_of(url), lambda: tenants.pairs([shared], start, end), None, True
+        return tenants.timed(lambda: race.p_shared.plot(render="url"), [shared])
 
     def global_plot() -> Run:
-        start = time.monotonic()
-        url = p_global.plot(render="url")
-        end = time.monotonic()
-        return dataset_of(url), lambda: tenants.pairs(roots.allowed(start, end), start, end), None, True
+        return tenants.timed(lambda: p_global.plot(render="url"), race.roots.allowed)
 
     def global_exact() -> Run:
         client = p_global.get_client()
-        start = time.monotonic()
-        result = client.run(p_global.plan())
-        end = time.monotonic()
-        return result.dataset_id, lambda: tenants.pairs([client], start, end), result.org_name, True
+        return tenants.timed(lambda: client.run(p_global.plan()), [client])
 
     def set_plot() -> Run:
-        start = time.monotonic()
-        url = p_set.plot(render="url")
-        end = time.monotonic()
-        return (
-            dataset_of(url), lambda: tenants.pairs(resolvable(cells, start, end), start, end), None, True
-        )
+        return tenants.timed(lambda: race.p_set.plot(render="url"), race.resolvable)
 
     def child_plot() -> Run:
-        start = time.monotonic()
-        url = p_child.plot(render="url")
-        end = time.monotonic()
-        return dataset_of(url), lambda: tenants.pairs([carol_pw], start, end), None, True
+        return tenants.timed(lambda: p_child.plot(render="url"), [carol_pw])
 
     def using_plot() -> Run:
-        start = time.monotonic()
-        with graphistry.using(bob):
-            url = graphistry.edges(EDGES, "s", "d").name("using").plot(render="url")
-        end = time.monotonic()
-        return dataset_of(url), lambda: tenants.pairs([bob], start, end), None, False
+        def plot() -> str:
+            with graphistry.using(bob):
+                return graphistry.edges(EDGES, "s", "d").name("using").plot(render="url")
 
-    def registrar() -> None:
-        legacy = itertools.cycle(
-            [
-                ("dave", {"username": "dave", "password": "dave-pw"}),
-                ("alice", {"personal_key_id": "alice-key", "personal_key_secret": "alice-secret",
-                           "org_name": "shared"}),
-                ("bob", {"username": "bob", "password": "bob-pw", "org_name": "bob"}),
-            ]
-        )  # fmt: skip
-        explicit = itertools.cycle([bob, carol_key, shared])
-        box: list[Client] = []
-        for turn in itertools.count():
-            if stop.is_set():
-                return
-            if turn % 2:
-                client = next(explicit)
-                roots.change(client, lambda c=client: graphistry.register(client=c))
-            else:
-                user, creds = next(legacy)
+        return tenants.timed(plot, [bob], nodes=False)
 
-                def legacy_register(user: str = user, creds: dict[str, Any] = creds) -> None:
-                    made = graphistry.register(
-                        server=srv.server, protocol="http", timeout=(3.0, 5.0), **creds
-                    )
-                    box.append(tenants.add(made, user))
+    legacy = [
+        ("dave", {"username": "dave", "password": "dave-pw"}),
+        ("alice", {"personal_key_id": "alice-key", "personal_key_secret": "alice-secret",
+                   "org_name": "shared"}),
+        ("bob", {"username": "bob", "password": "bob-pw", "org_name": "bob"}),
+    ]  # fmt: skip
 
-                # The new root is known only once register() returns: time the change
-                # from before the call, as the client it returned.
-                started = time.monotonic()
-                legacy_register()
-                roots.record(box[-1], started, time.monotonic())
-            time.sleep(0.02)
+    def registrar(turn: int) -> None:
+        if turn % 2:
+            race.register([bob, carol_key, shared][(turn // 2) % 3])
+            return
+        user, creds = legacy[(turn // 2) % 3]
+        # The new root is known only once register() returns: time the change from before
+        # the call, as the client it returned.
+        started = time.monotonic()
+        made = graphistry.register(server=srv.server, protocol="http", timeout=(3.0, 5.0), **creds)
+        race.roots.record(tenants.add(made, user), started, time.monotonic())
 
-    def switcher() -> None:
-        orgs = {shared: itertools.cycle(["alice", "shared", "acme"]),
-                bob: itertools.cycle(["bob", "shared", "globex"])}  # fmt: skip
-        for turn in itertools.count():
-            if stop.is_set():
-                return
-            client = (shared, bob)[turn % 2]
-            tenants.switch(client, next(orgs[client]))
-            time.sleep(0.01)
-
-    def setter() -> None:
-        for client in itertools.cycle([shared, bob, carol_key, dave]):
-            if stop.is_set():
-                return
-            cells.change(client, lambda c=client: base.set_client(c))
-            time.sleep(0.015)
-
-    def guarded(fn: Callable[[], None], what: str) -> Callable[[], None]:
-        def run() -> None:
-            try:
-                fn()
-            except BaseException as error:  # surfaced by the test's asserts
-                rec.errors.append((what, error))
-
-        return run
-
-    workers: list[tuple[str, Callable[[], Any], int]] = [
+    workers: list[tuple[str, Callable[[], Run], int]] = [
         ("shared_run", shared_run, 6), ("shared_plot", shared_plot, 3),
         ("global_plot", global_plot, 3), ("global_exact", global_exact, 2),
         ("set_plot", set_plot, 3), ("child_plot", child_plot, 1), ("using_plot", using_plot, 1),
     ]  # fmt: skip
     threads = [
-        threading.Thread(target=rec.loop(what, stop, fn), name=f"{what}-{i}")
+        threading.Thread(target=race.rec.loop(what, race.stop, fn), name=f"{what}-{i}")
         for what, fn, count in workers
         for i in range(count)
     ]
-    threads += [
-        threading.Thread(target=guarded(fn, name), name=name)
-        for name, fn in (("registrar", registrar), ("switcher", switcher), ("setter", setter))
-    ]
-    for thread in threads:
-        thread.start()
-    time.sleep(RACE_S)
-    stop.set()
-    join_all(threads, 30.0)
+    race.run_for(RACE_S, threads + race.mutators(registrar))
 
-    assert [] == [(what, repr(error)) for what, error in rec.errors]
-    crossed = check(srv, rec, before)
-    assert [] == crossed, f"{len(crossed)} of {len(rec.runs)} datasets crossed"
-    kinds = {what for what, *_ in rec.runs}
-    assert {w[0] for w in workers} == kinds
-    owners = {srv.dataset(d).owner for what, d, *_ in rec.runs if what == "global_plot"}
-    orgs = {srv.dataset(d).org for what, d, *_ in rec.runs if what == "shared_run"}
-    assert len(owners) >= 2 and len(orgs) >= 2, "the race must really mix tenants and orgs"
-    assert len(rec.runs) >= 40
-    # Afterwards every client still works.
-    for client in (shared, bob, carol_key, dave):
-        assert client.run(full_plan("after")).dataset_id
+    race.assert_no_crossing({w[0] for w in workers}, "global_plot", "shared_run")
+    race.assert_clients_work(SYNC)
 
 
 def test_unrelated_clients_logging_in_at_the_same_time(srv: LocalServer) -> None:
@@ -360,10 +173,7 @@ def test_runs_survive_short_tokens_and_switches(srv: LocalServer) -> None:
     rec = Recorder()
 
     def run_once() -> Run:
-        start = time.monotonic()
-        result = shared.run(full_plan("short tokens"))
-        end = time.monotonic()
-        return result.dataset_id, lambda: tenants.pairs([shared], start, end), result.org_name, True
+        return tenants.timed(lambda: shared.run(full_plan("short tokens")), [shared])
 
     def switcher() -> None:
         for org in itertools.cycle(["alice", "shared", "acme"]):

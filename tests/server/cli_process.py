@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import resource
 import signal
 import subprocess
 import sys
@@ -26,15 +27,27 @@ class Served:
     def server(self) -> str:
         return self.url.removeprefix("http://")
 
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1])
+
 
 @contextmanager
-def serve(args: Sequence[str]) -> Iterator[Served]:
-    """Start ``serve --port 0 ARGS``, wait for its first stdout line, stop it with SIGTERM."""
+def serve(args: Sequence[str], fd_limit: int | None = None) -> Iterator[Served]:
+    """Start ``serve --port 0 ARGS``, wait for its first stdout line, stop it with SIGTERM.
+
+    With ``fd_limit`` the process may open that many file descriptors, and its stderr is
+    discarded (a starved server may log more than a pipe holds)."""
+
+    def lower_limit() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (fd_limit, fd_limit))
+
     process = subprocess.Popen(
         [sys.executable, "-m", "graphistry_fp", "serve", "--port", "0", *args],
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.PIPE if fd_limit is None else subprocess.DEVNULL,
         text=True,
+        preexec_fn=None if fd_limit is None else lower_limit,
     )
     try:
         assert process.stdout is not None
@@ -42,7 +55,7 @@ def serve(args: Sequence[str]) -> Iterator[Served]:
         match = LINE.match(first)
         assert match is not None, (
             first,
-            process.stderr.read() if process.poll() is not None else "",
+            process.stderr.read() if process.stderr and process.poll() is not None else "",
         )
         yield Served(process=process, url=match.group(1), first_line=first)
     finally:

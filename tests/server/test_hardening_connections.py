@@ -2,50 +2,18 @@
 
 from __future__ import annotations
 
-import resource
-import signal
 import socket
-import subprocess
-import sys
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 
 import pytest
 import requests
 
 from graphistry_fp.server import LocalServer
 
-from .cli_process import LINE
+from .cli_process import serve
 
 _PARTIAL_HEAD = b"GET / HTTP/1.1\r\nHost: x\r\n"  # no blank line: the headers never end
-
-
-@contextmanager
-def _serve_with_fd_limit(limit: int) -> Iterator[tuple[str, int]]:
-    """``serve --port 0`` in a subprocess allowed ``limit`` file descriptors."""
-
-    def lower_limit() -> None:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
-
-    process = subprocess.Popen(
-        [sys.executable, "-m", "graphistry_fp", "serve", "--port", "0", "--user", "a:pw"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        preexec_fn=lower_limit,
-    )
-    try:
-        assert process.stdout is not None
-        match = LINE.match(process.stdout.readline().rstrip("\n"))
-        assert match is not None
-        yield "127.0.0.1", int(match.group(2))
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def test_110_half_open_connections_do_not_starve_a_request() -> None:
@@ -54,7 +22,8 @@ def test_110_half_open_connections_do_not_starve_a_request() -> None:
 
     Fails before the fix: the server could accept nothing more and the request timed out
     (read timeout of 30 s) for as long as the 110 connections stayed open."""
-    with _serve_with_fd_limit(100) as (host, port), ExitStack() as stack:
+    with serve(["--user", "a:pw"], fd_limit=100) as served, ExitStack() as stack:
+        host, port = "127.0.0.1", served.port
         for _ in range(110):
             sock = stack.enter_context(socket.create_connection((host, port), timeout=10))
             sock.sendall(_PARTIAL_HEAD)

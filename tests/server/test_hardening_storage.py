@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 
 from graphistry_fp.server import LocalServer
-from tests.support.server import EDGES_IPC, create_dataset, login, post
+from tests.support.server import (
+    EDGES_IPC,
+    assert_fsynced_before_published,
+    create_dataset,
+    login,
+    post,
+    spy_on_publishing,
+)
 
 
 @pytest.fixture
@@ -95,25 +102,10 @@ def test_tables_are_fsynced_before_they_are_published(
     first fsync of the scratch file must come before its rename.
 
     Fails before the fix: no fsync at all."""
-    events: list[tuple[str, str]] = []
-    real_fsync, real_replace = os.fsync, os.replace
-
-    def fsync(fd: int) -> None:
-        events.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
-        real_fsync(fd)
-
-    def replace(source: str | os.PathLike[str], dest: str | os.PathLike[str]) -> None:
-        events.append(("replace", str(source)))
-        real_replace(source, dest)
-
-    monkeypatch.setattr(os, "fsync", fsync)
-    monkeypatch.setattr(os, "replace", replace)
+    events = spy_on_publishing(monkeypatch)
     with LocalServer(users=["alice:pw"], data_dir=tmp_path / "data") as srv:
         token = login(srv, "alice", "pw")
         dataset_id = create_dataset(srv, token)
         path = f"/api/v2/upload/datasets/{dataset_id}/edges/arrow"
         assert 200 == post(srv, path, token, data=EDGES_IPC).status_code
-    renamed = [name for kind, name in events if kind == "replace" and name.endswith(".upload")]
-    assert 1 == len(renamed)
-    assert ("fsync", renamed[0]) in events
-    assert events.index(("fsync", renamed[0])) < events.index(("replace", renamed[0]))
+    assert_fsynced_before_published(events)

@@ -39,6 +39,19 @@ def _frames() -> tuple[pd.DataFrame, pd.DataFrame]:
     return edges, nodes
 
 
+def _plotted(srv: LocalServer, client: Any, with_nodes: bool = True) -> DatasetRecord:
+    """The dataset of a plot of fresh :func:`_frames` (edges, and nodes unless not
+    ``with_nodes``) through ``client``."""
+    edges, nodes = _frames()
+    g = client.edges(edges, "s", "d")
+    return _dataset(srv, (g.nodes(nodes, "n") if with_nodes else g).plot(render=False))
+
+
+def _owner_org_rows(record: DatasetRecord) -> tuple[Any, ...]:
+    """Who made the dataset, in which org, with how many edge and node rows."""
+    return record.owner, record.org, record.edges_rows, record.nodes_rows
+
+
 def test_password_register_and_plot_edges_and_nodes(graphistry_server: LocalServer) -> None:
     """Global register with a password; the dataset records owner, org, encodings, rows."""
     srv = graphistry_server
@@ -85,45 +98,21 @@ def test_personal_key_register_with_org(graphistry_server: LocalServer) -> None:
         personal_key_secret="alice-secret",
         org_name="shared",
     )
-    edges, nodes = _frames()
-    record = _dataset(
-        graphistry_server, client.edges(edges, "s", "d").nodes(nodes, "n").plot(render=False)
-    )
-    assert ("alice", "shared", 3, 3) == (
-        record.owner,
-        record.org,
-        record.edges_rows,
-        record.nodes_rows,
-    )
+    assert ("alice", "shared", 3, 3) == _owner_org_rows(_plotted(graphistry_server, client))
 
 
 def test_password_register_with_org_name(graphistry_server: LocalServer) -> None:
     """Password login with org_name (login, switch, refresh, switch...) then plot."""
     client = _client(graphistry_server, username="bob", password="bob-pw", org_name="shared")
-    edges, _ = _frames()
-    record = _dataset(graphistry_server, client.edges(edges, "s", "d").plot(render=False))
-    assert ("bob", "shared", 3, None) == (
-        record.owner,
-        record.org,
-        record.edges_rows,
-        record.nodes_rows,
-    )
+    record = _plotted(graphistry_server, client, with_nodes=False)
+    assert ("bob", "shared", 3, None) == _owner_org_rows(record)
 
 
 def test_token_register_and_plot(graphistry_server: LocalServer) -> None:
     """register(token=...) verifies the token, and plots refresh it and upload as its user."""
     token = login(graphistry_server, "carol", "carol-pw")
     client = _client(graphistry_server, token=token)
-    edges, nodes = _frames()
-    record = _dataset(
-        graphistry_server, client.edges(edges, "s", "d").nodes(nodes, "n").plot(render=False)
-    )
-    assert ("carol", "acme", 3, 3) == (
-        record.owner,
-        record.org,
-        record.edges_rows,
-        record.nodes_rows,
-    )
+    assert ("carol", "acme", 3, 3) == _owner_org_rows(_plotted(graphistry_server, client))
 
 
 def test_forged_token_fails_verification(graphistry_server: LocalServer) -> None:
@@ -177,8 +166,7 @@ def test_sso_non_blocking(graphistry_server: LocalServer) -> None:
     assert 200 == page.status_code, page.text
     token = client.sso_get_token()
     assert token
-    edges, _ = _frames()
-    record = _dataset(srv, client.edges(edges, "s", "d").plot(render=False))
+    record = _plotted(srv, client, with_nodes=False)
     assert ("carol", "acme") == (record.owner, record.org)
 
 
@@ -188,6 +176,5 @@ def test_sso_blocking_with_auto_approve(graphistry_server_clean: LocalServer) ->
     srv.sso_auto_approve = "bob"
     client = graphistry.client()
     client.register(api=3, server=srv.server, protocol="http", org_name="globex", sso_timeout=10)
-    edges, _ = _frames()
-    record = _dataset(srv, client.edges(edges, "s", "d").plot(render=False))
+    record = _plotted(srv, client, with_nodes=False)
     assert ("bob", "globex") == (record.owner, record.org)

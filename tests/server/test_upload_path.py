@@ -10,7 +10,6 @@ streamed path.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +20,15 @@ import requests
 
 from graphistry_fp.server import LocalServer, bodies
 from tests.server.test_hardening_arrow import compressed_file_bytes
-from tests.support.server import TIMEOUT, arrow_file_bytes, create_dataset, login, post
+from tests.support.server import (
+    TIMEOUT,
+    arrow_file_bytes,
+    assert_fsynced_before_published,
+    create_dataset,
+    login,
+    post,
+    spy_on_publishing,
+)
 
 #: 2,000 rows of two int64 columns: about 32 KB as an IPC file.
 TABLE = pa.table({"s": list(range(2000)), "d": list(range(1, 2001))})
@@ -120,25 +127,11 @@ def test_streamed_upload_is_fsynced_before_it_is_published(
     """On the streamed path too, the scratch file is fsynced before the rename that
     publishes it (the in-memory path: ``test_hardening_storage``)."""
     monkeypatch.setattr(bodies, "MEMORY_BODY_BYTES", 4096)
-    events: list[tuple[str, str]] = []
-    real_fsync, real_replace = os.fsync, os.replace
-
-    def fsync(fd: int) -> None:
-        events.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
-        real_fsync(fd)
-
-    def replace(source: str | os.PathLike[str], dest: str | os.PathLike[str]) -> None:
-        events.append(("replace", str(source)))
-        real_replace(source, dest)
-
     token = login(srv, "alice", "alice-pw")
     dataset_id = create_dataset(srv, token)
-    monkeypatch.setattr(os, "fsync", fsync)
-    monkeypatch.setattr(os, "replace", replace)
+    events = spy_on_publishing(monkeypatch)
     assert 200 == _upload(srv, token, dataset_id, BODY).status_code
-    renamed = [name for kind, name in events if kind == "replace" and name.endswith(".upload")]
-    assert 1 == len(renamed)
-    assert events.index(("fsync", renamed[0])) < events.index(("replace", renamed[0]))
+    assert_fsynced_before_published(events)
 
 
 def _disk_threads() -> list[threading.Thread]:

@@ -29,6 +29,7 @@ from tests.support.clients import sso_client
 from tests.support.data import CREATE, edges_plan
 from tests.support.server import log_of, paths_with
 from tests.support.sso import POLL_MARK, START_MARK, DirectApprover, FormApprover
+from tests.support.threads import at_once
 
 
 def creates(srv: LocalServer) -> list[str]:
@@ -247,19 +248,8 @@ def test_start_reply_with_token_is_used_directly(srv: LocalServer) -> None:
 def test_threads_needing_the_first_token_share_one_flow(srv: LocalServer) -> None:
     """Eight threads call token() at once: one start, one URL shown, one token for all."""
     approver = DirectApprover(srv, "alice", delay_s=0.3)
-    tokens: list[str] = []
     with sso_client(srv, org_name="acme", on_auth_url=approver) as client:
-        barrier = threading.Barrier(8)
-
-        def worker() -> None:
-            barrier.wait()
-            tokens.append(client.token())
-
-        threads = [threading.Thread(target=worker) for _ in range(8)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(15)
+        tokens = at_once(8, client.token, seconds=15)
     assert 8 == len(tokens)
     assert 1 == len(set(tokens))
     assert 1 == len(approver.urls)
@@ -269,20 +259,8 @@ def test_threads_needing_the_first_token_share_one_flow(srv: LocalServer) -> Non
 def test_threads_share_the_timeout_too(srv: LocalServer) -> None:
     """Four threads, no approval: one flow, and every thread gets SSOTimeoutError."""
     urls: list[str] = []
-    errors: list[BaseException] = []
     with sso_client(srv, sso_timeout=0.5, on_auth_url=urls.append) as client:
-
-        def worker() -> None:
-            try:
-                client.token()
-            except BaseException as error:
-                errors.append(error)
-
-        threads = [threading.Thread(target=worker) for _ in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(15)
+        errors = at_once(4, client.token, seconds=15)
     assert [SSOTimeoutError] * 4 == [type(e) for e in errors]
     assert 1 == len(urls)
     assert 1 == len(paths_with(srv, START_MARK))

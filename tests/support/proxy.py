@@ -1,21 +1,19 @@
-"""A tiny HTTP proxy and a TLS test certificate, for the async transport's proxy route.
+"""A tiny HTTP proxy, for the async transport's proxy route.
 
 :class:`Proxy` listens on 127.0.0.1 (real sockets, a thread per direction): ``CONNECT
 host:port`` opens a tunnel (bytes piped both ways), an absolute-form request
 (``GET http://host:port/path``) is forwarded to its origin in origin-form, request after
 request on one keep-alive connection (bodies by ``Content-Length``). It records the head of
 every request it reads (first line, headers), and can refuse everything with a 407.
-:func:`certificate` makes a self-signed certificate for 127.0.0.1.
 """
 
 from __future__ import annotations
 
-import datetime
-import ipaddress
 import socket
 import threading
-from pathlib import Path
 from urllib.parse import urlsplit
+
+from tests.support.sockets import serve_connections
 
 Head = tuple[str, dict[str, str]]
 
@@ -53,7 +51,7 @@ class Proxy:
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.refuse = refuse
         self.heads: list[Head] = []
-        threading.Thread(target=self._accept, daemon=True).start()
+        serve_connections(self._listener, self._serve)
 
     def url(self, userinfo: str = "") -> str:
         """``http://[userinfo@]127.0.0.1:<port>``."""
@@ -62,14 +60,6 @@ class Proxy:
     def close(self) -> None:
         """Stop accepting."""
         self._listener.close()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                conn, _ = self._listener.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     def _record(self, head: bytes) -> tuple[str, list[str]]:
         first, *lines = head.decode("latin-1").split("\r\n")
@@ -133,40 +123,3 @@ class Proxy:
             pass
         finally:
             _pipe(conn, upstream)
-
-
-def certificate(directory: Path) -> tuple[Path, Path]:
-    """A self-signed certificate for IP 127.0.0.1 and its key: (cert.pem, key.pem)."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=2))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return cert_path, key_path

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import time
 from collections import Counter
 from typing import Any
 
 import pyarrow as pa
+import pytest
 import requests
 
 from graphistry_fp.server import LocalServer
@@ -126,3 +128,30 @@ def create_dataset(srv: LocalServer, token: str, **body: Any) -> str:
     assert 200 == reply.status_code, reply.text
     dataset_id: str = reply.json()["data"]["dataset_id"]
     return dataset_id
+
+
+def spy_on_publishing(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Spy on ``os.fsync`` (the path of each file synced) and ``os.replace`` (each source)
+    from now on, the server running in this process: the list they append their events to."""
+    events: list[tuple[str, str]] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        events.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+        real_fsync(fd)
+
+    def replace(source: str | os.PathLike[str], dest: str | os.PathLike[str]) -> None:
+        events.append(("replace", str(source)))
+        real_replace(source, dest)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    return events
+
+
+def assert_fsynced_before_published(events: list[tuple[str, str]]) -> None:
+    """One upload's scratch file was renamed into place, and fsynced before that rename."""
+    renamed = [name for kind, name in events if kind == "replace" and name.endswith(".upload")]
+    assert 1 == len(renamed)
+    assert ("fsync", renamed[0]) in events
+    assert events.index(("fsync", renamed[0])) < events.index(("replace", renamed[0]))

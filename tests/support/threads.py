@@ -1,6 +1,6 @@
 """Bounded runs: a scenario on a daemon thread that fails the test if it has not returned in
-its budget (a hang is a failure, never a stuck CI job), bounded joins, and
-:class:`Timeline` for checking what a racing run may have seen."""
+its budget (a hang is a failure, never a stuck CI job), bounded joins, many threads calling
+at once, and :class:`Timeline` for checking what a racing run may have seen."""
 
 from __future__ import annotations
 
@@ -46,6 +46,30 @@ def join_all(threads: list[threading.Thread], seconds: float) -> None:
     alive = [t.name for t in threads if t.is_alive()]
     if alive:
         pytest.fail(f"hung: threads {alive} still running after {seconds} s")
+
+
+def at_once(count: int, fn: Callable[[], T], seconds: float = 30.0) -> list[T | BaseException]:
+    """``fn()`` on ``count`` threads released together: what each returned, or the
+    exception it raised, in the order they ended. Fails the test naming any thread still
+    running after ``seconds``."""
+    barrier = threading.Barrier(count)
+    outcomes: list[T | BaseException] = []
+    lock = threading.Lock()
+
+    def worker() -> None:
+        try:
+            barrier.wait(seconds)
+            outcome: T | BaseException = fn()
+        except BaseException as error:  # returned to the test, which asserts on it
+            outcome = error
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=worker, name=f"at-once-{i}") for i in range(count)]
+    for thread in threads:
+        thread.start()
+    join_all(threads, seconds)
+    return outcomes
 
 
 class Timeline:
