@@ -46,7 +46,7 @@ from .config import Config
 from .limits import ACCEPT_ENCODING, ReplyReader, request_window, transport_failure
 from .replies import scrub
 from .retries import after_failure, after_reply
-from .streaming import StreamBody, achunks, body_size
+from .streaming import StreamBody, achunks
 from .wire import Request, Response
 
 if TYPE_CHECKING:
@@ -248,8 +248,7 @@ class AsyncTransport:
             raise self._unsupported(request)
         if bearer is None:
             bearer = request.bearer
-        size = body_size(request.body) if request.body is not None else 0
-        window = request_window(self._config, request, timeout, size)
+        window = request_window(self._config, request, timeout)
         timeout, deadline, ends, attempts = (
             window.timeout, window.deadline, window.ends, window.attempts
         )

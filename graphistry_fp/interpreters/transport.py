@@ -45,7 +45,6 @@ from .limits import ReplyReader, request_window, transport_failure
 from .replies import scrub
 from .retries import after_failure, after_reply
 from .sender import Sender
-from .streaming import body_size
 from .watchdog import WATCHDOG
 from .watched import IO_ERRORS, Deadline, Watch, kind, watching
 from .wire import Request, Response
@@ -175,8 +174,7 @@ class Transport:
         """
         if bearer is None:
             bearer = request.bearer
-        size = body_size(request.body) if request.body is not None else 0
-        window = request_window(self._config, request, timeout, size)
+        window = request_window(self._config, request, timeout)
         timeout, deadline, ends, attempts = (
             window.timeout, window.deadline, window.ends, window.attempts
         )
