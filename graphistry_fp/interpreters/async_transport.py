@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import re
 import threading
 import time
@@ -56,7 +55,6 @@ if TYPE_CHECKING:
     from .aconnections import Body
     from .apool import Pool
 
-log = logging.getLogger("graphistry_fp.http")
 USER_AGENT = f"graphistry_fp/{__version__}"
 
 

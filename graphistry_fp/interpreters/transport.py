@@ -22,13 +22,12 @@ Here:
 * no raw ``requests`` or urllib3 error escapes: a body cut short or a dropped connection
   is a ``TransportError`` (retried where safe), a header HTTP cannot carry is a
   ``ProtocolError`` (its value is never shown; nothing is sent);
-* logging: ``graphistry_fp.http`` at DEBUG logs method, path, status, attempt and timing,
-  never a header or a body.
+* logging (``retries.py``): ``graphistry_fp.http`` at DEBUG logs method, path, status,
+  attempt and timing, never a header or a body.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 import threading
 import time
@@ -48,8 +47,6 @@ from .sender import Sender
 from .watchdog import WATCHDOG
 from .watched import IO_ERRORS, Deadline, Watch, kind, watching
 from .wire import Request, Response
-
-log = logging.getLogger("graphistry_fp.http")
 
 _insecure_warned = threading.Lock()
 _insecure_done = False
