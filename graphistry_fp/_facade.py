@@ -10,14 +10,22 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from .core import Plottable, using
-from .effects import PlotPlan, PlotResult
+# The names below are re-exported (``X as X``): the package's ``__all__`` is the one list
+# of what the façade exports; this module has none of its own.
+from .core import Plottable as Plottable
+from .core import using as using
+from .effects import PlotPlan as PlotPlan
+from .effects import PlotResult as PlotResult
 
 # Importing the interpreters package installs the global root and the renderer into core
 # (core never imports the layer above it); it loads no requests.
-from .interpreters import Client, ClientUnconfigured, DryRunClient, client_root
-from .interpreters.redis_store import RedisTokenStore
-from .interpreters.tokenstore import MemoryTokenStore, TokenStore
+from .interpreters import Client as Client
+from .interpreters import ClientUnconfigured as ClientUnconfigured
+from .interpreters import DryRunClient as DryRunClient
+from .interpreters import client_root as client_root
+from .interpreters.redis_store import RedisTokenStore as RedisTokenStore
+from .interpreters.tokenstore import MemoryTokenStore as MemoryTokenStore
+from .interpreters.tokenstore import TokenStore as TokenStore
 
 _LEGACY_SESSION = ("api_token", "client_protocol_hostname", "hypergraph", "login", "org_name",
                    "privacy", "protocol", "refresh", "register", "server")  # fmt: skip
@@ -78,50 +86,3 @@ encode_point_title = _START.encode_point_title
 encode_point_label = _START.encode_point_label
 encode_edge_title = _START.encode_edge_title
 encode_edge_label = _START.encode_edge_label
-
-__all__ = [
-    "Client",
-    "ClientUnconfigured",
-    "DryRunClient",
-    "MemoryTokenStore",
-    "PlotPlan",
-    "PlotResult",
-    "Plottable",
-    "RedisTokenStore",
-    "TokenStore",
-    "addStyle",
-    "bind",
-    "client",
-    "client_root",
-    "collections",
-    "description",
-    "edges",
-    "encode_axis",
-    "encode_edge_badge",
-    "encode_edge_color",
-    "encode_edge_icon",
-    "encode_edge_label",
-    "encode_edge_opacity",
-    "encode_edge_size",
-    "encode_edge_title",
-    "encode_edge_weight",
-    "encode_point_badge",
-    "encode_point_color",
-    "encode_point_icon",
-    "encode_point_label",
-    "encode_point_opacity",
-    "encode_point_size",
-    "encode_point_title",
-    "from_igraph",
-    "from_networkx",
-    "infer_labels",
-    "layout_settings",
-    "lazy",
-    "name",
-    "nodes",
-    "pipe",
-    "scene_settings",
-    "settings",
-    "style",
-    "using",
-]

@@ -21,7 +21,7 @@ from typing import Any
 from .core.roots import explicit_roots_exist
 from .errors import ConfigError, MixedModeWarning
 from .interpreters.base import Client
-from .interpreters.config import OPTION_NAMES, make_config
+from .interpreters.config import OPTION_NAMES, Config, make_config
 from .interpreters.credentials import client_for
 from .interpreters.roots import client_root, session_defaults, set_session_defaults
 
@@ -65,11 +65,13 @@ def register(
         ConfigError: contradictory or missing arguments.
         AuthenticationError: the server refused the credentials (legacy form only).
     """
+    credentials: dict[str, Any] = {
+        "username": username, "password": password, "personal_key_id": personal_key_id,
+        "personal_key_secret": personal_key_secret, "token": token, "org_name": org_name,
+        "idp_name": idp_name,
+    }  # fmt: skip
+    given = [name for name, value in credentials.items() if value is not None]
     if client is not None:
-        given = [name for name, value in (
-            ("username", username), ("password", password), ("personal_key_id", personal_key_id),
-            ("personal_key_secret", personal_key_secret), ("token", token),
-            ("org_name", org_name), ("idp_name", idp_name)) if value is not None]  # fmt: skip
         if given or options or is_sso_login:
             raise ConfigError(
                 "register(client=...) takes no other arguments; configure the client itself "
@@ -78,23 +80,10 @@ def register(
         return client_root(client)
     if api != 3:
         raise ConfigError(f"only api=3 is supported, not api={api!r}")
-    credentials = (username, password, personal_key_id, personal_key_secret, token, org_name,
-                   idp_name)  # fmt: skip
-    if all(value is None for value in credentials) and not is_sso_login:
+    if not given and not is_sso_login:
         return _carry_settings(options)
     _, carried = session_defaults()
-    options = {**carried, **options}
-    built = client_for(
-        username=username,
-        password=password,
-        personal_key_id=personal_key_id,
-        personal_key_secret=personal_key_secret,
-        token=token,
-        org_name=org_name,
-        idp_name=idp_name,
-        sso=is_sso_login,
-        **options,
-    )
+    built = client_for(**credentials, sso=is_sso_login, **{**carried, **options})
     built.token()  # authenticate now: bad credentials fail here, as in pygraphistry
     if explicit_roots_exist():
         warnings.warn(
@@ -118,10 +107,7 @@ def _carry_settings(options: dict[str, Any]) -> Client:
             f"({', '.join(_SETTINGS)}), not {unknown}; add username=/password=, "
             "personal_key_id=/personal_key_secret= or token= to log in"
         )
-    _, carried = session_defaults()
-    merged = {**carried, **options}
-    make_config(merged.get("server"), merged.get("protocol"),
-                {k: v for k, v in merged.items() if k not in ("server", "protocol")})  # fmt: skip
+    _settings_config(options)  # invalid settings fail here, not at a later login
     set_session_defaults(settings=options)
     return client_root()
 
@@ -203,31 +189,32 @@ def server(value: str | None = None) -> str:
     """The global root's server (``host[:port]``); before any login, the one a later
     ``register`` will use. ``server(value)`` sets it for later ``register``/``login`` calls
     only: an existing client never changes its server."""
-    if value is not None:
-        register(server=value)
-        return value
-    root = _configured()
-    if root is not None:
-        return root.server
-    return str(_defaults_config().server)
+    return _setting("server", value)
 
 
 def protocol(value: str | None = None) -> str:
     """The global root's protocol (``http``/``https``); ``protocol(value)`` sets it for later
     ``register``/``login`` calls only, as :func:`server`."""
+    return _setting("protocol", value)
+
+
+def _setting(key: str, value: str | None) -> str:
+    """:func:`server`/:func:`protocol`: set ``key`` for later logins, or read it from the
+    global root, else from the session's settings."""
     if value is not None:
-        register(protocol=value)
+        setting: dict[str, Any] = {key: value}
+        register(**setting)
         return value
     root = _configured()
-    if root is not None:
-        return root.protocol
-    return str(_defaults_config().protocol)
+    return str(getattr(_settings_config() if root is None else root, key))
 
 
-def _defaults_config() -> Any:
+def _settings_config(options: dict[str, Any] | None = None) -> Config:
+    """The configuration the session's settings (with ``options`` over them) make."""
     _, carried = session_defaults()
-    return make_config(carried.get("server"), carried.get("protocol"),
-                       {k: v for k, v in carried.items() if k not in ("server", "protocol")})  # fmt: skip
+    merged = {**carried, **(options or {})}
+    return make_config(merged.get("server"), merged.get("protocol"),
+                       {k: v for k, v in merged.items() if k not in ("server", "protocol")})  # fmt: skip
 
 
 def org_name(value: str | None = None) -> str | None:

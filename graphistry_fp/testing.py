@@ -69,23 +69,11 @@ if TYPE_CHECKING:
     )
     from graphistry_fp.server import LocalServer
 
-#: kit names, loaded from ``graphistry_fp._testing_kit`` on first use (PEP 562).
-_KIT = frozenset(
-    {
-        "EffectMatcher",
-        "Matcher",
-        "assert_effects",
-        "creates_dataset",
-        "effects_diff",
-        "expect_effects",
-        "shares",
-        "uploads_table",
-    }
-)
-
 
 def __getattr__(name: str) -> Any:
-    if name not in _KIT:
+    # Reached only for names this module does not define: the kit's, loaded from
+    # ``graphistry_fp._testing_kit`` on first use (PEP 562).
+    if name not in __all__:
         raise AttributeError(f"module 'graphistry_fp.testing' has no attribute {name!r}")
     value = getattr(importlib.import_module("graphistry_fp._testing_kit"), name)
     globals()[name] = value

@@ -17,6 +17,7 @@ from pyrsistent import PMap, freeze
 
 from ..errors import PlanError
 from . import encodings as enc
+from .host import Host
 
 if TYPE_CHECKING:
     from .plottable import Plottable
@@ -32,15 +33,8 @@ def frozen_map(value: Mapping[Any, Any]) -> PMap[Any, Any]:
     return frozen
 
 
-class Encoders:
-    """The ``encode_*`` methods; needs ``bind``, ``_next`` and ``complex_encodings``."""
-
-    if TYPE_CHECKING:
-        complex_encodings: PMap[ComplexKey, PMap[str, Any]]
-
-        def bind(self, **bindings: str | None) -> Plottable: ...
-
-        def _next(self, **changes: Any) -> Plottable: ...
+class Encoders(Host):
+    """The ``encode_*`` methods; they use ``bind``, ``_next`` and ``complex_encodings``."""
 
     def _encode(self, spec: enc.EncodingSpec, for_default: bool, for_current: bool) -> Plottable:
         if enc.is_simple(spec):

@@ -15,33 +15,16 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ..errors import PlanError
+from .host import Host
 
 if TYPE_CHECKING:
-    from .bindings import FrozenMap
-    from .frames import Frame
     from .plottable import Plottable
 
 _RETURN_AS = ("graph", "all", "entities", "events", "edges", "nodes")
 
 
-class GraphMethods:
+class GraphMethods(Host):
     """Graph construction from other shapes: labels, node tables, graphs, hypergraphs."""
-
-    if TYPE_CHECKING:
-        edge_frame: Frame | None
-        node_frame: Frame | None
-        bindings: FrozenMap
-
-        def _next(self, **changes: Any) -> Plottable: ...
-
-        def edges(self, df: object, source: str | None = None, destination: str | None = None,
-                  edge: str | None = None) -> Plottable: ...  # fmt: skip
-
-        def nodes(self, df: object, node: str | None = None) -> Plottable: ...
-
-        def bind(self, **bindings: str | None) -> Plottable: ...
-
-
 
     def infer_labels(self) -> Plottable:
         """Bind ``point_title`` to a label-like node column (``nodetitle``, ``nodelabel``,

@@ -19,14 +19,11 @@ from typing import TYPE_CHECKING, Any
 from pyrsistent import thaw
 
 from .bindings import KNOWN_BINDINGS
-from .legacy_state import LegacyState
+from .host import Host
 
 if TYPE_CHECKING:
     import pandas as pd
-    from pyrsistent import PMap
 
-    from ..effects import Share
-    from .bindings import FrozenMap
     from .frames import Frame
 
 _MEMO = "_memo"
@@ -54,22 +51,8 @@ def _binding(name: str) -> property:
     return property(read)
 
 
-class Introspection:
+class Introspection(Host):
     """pygraphistry's attribute names, read-only and computed on demand."""
-
-    if TYPE_CHECKING:
-        edge_frame: Frame | None
-        node_frame: Frame | None
-        bindings: FrozenMap
-        complex_encodings: PMap[tuple[str, str, str], PMap[str, Any]]
-        dataset_name: str | None
-        dataset_description: str | None
-        url_params: tuple[tuple[str, str], ...]
-        style_settings: PMap[str, Any]
-        privacy_settings: Share | None
-
-        @property
-        def legacy(self) -> LegacyState: ...
 
     # -- tables: pandas copies ----------------------------------------------------------
 

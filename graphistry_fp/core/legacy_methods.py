@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ..errors import PlanError
+from .host import Host
 from .legacy_state import LEGACY
 from .render import check_render, iframe_html
 from .render import render as render_result
@@ -22,14 +23,8 @@ from .roots import global_default_privacy, installed_turn_gate, resolve, resolve
 from .viewer_settings import check_validate
 
 if TYPE_CHECKING:
-    from pyrsistent import PMap
-
-    from ..effects import PlotPlan, PlotResult, Share
-    from .bindings import FrozenMap
-    from .frames import Frame
-    from .legacy_state import LegacyState
+    from ..effects import PlotPlan, PlotResult
     from .plottable import Plottable
-    from .roots import RootCell
 
 #: pygraphistry's default node id column when ``plot(networkx_graph)`` binds none.
 _IMPLICIT_NODE = "_n_implicit"
@@ -45,37 +40,8 @@ def _is_igraph(graph: object) -> bool:
     return module.startswith("igraph")
 
 
-class LegacyMethods:
+class LegacyMethods(Host):
     """The rest of pygraphistry's upload-and-view surface (DESIGN.md section 3)."""
-
-    if TYPE_CHECKING:
-        edge_frame: Frame | None
-        node_frame: Frame | None
-        bindings: FrozenMap
-        complex_encodings: PMap[tuple[str, str, str], PMap[str, Any]]
-        dataset_name: str | None
-        dataset_description: str | None
-        url_params: tuple[tuple[str, str], ...]
-        privacy_settings: Share | None
-
-        @property
-        def legacy(self) -> LegacyState: ...
-        root: RootCell
-
-        def _next(self, **changes: Any) -> Plottable: ...
-
-        def edges(self, df: object, source: str | None = None, destination: str | None = None,
-                  edge: str | None = None) -> Plottable: ...  # fmt: skip
-
-        def nodes(self, df: object, node: str | None = None) -> Plottable: ...
-
-        def bind(self, **bindings: str | None) -> Plottable: ...
-
-        def name(self, name: str) -> Plottable: ...
-
-        def description(self, description: str) -> Plottable: ...
-
-        def plan(self) -> PlotPlan: ...
 
     # -- upload and view ----------------------------------------------------------------
 

@@ -186,10 +186,7 @@ class Plottable(Encoders, ViewerSettings, LegacyMethods, GraphMethods, Introspec
         logo: Mapping[str, Any] | None = None,
     ) -> Plottable:
         """Replace the given branding parts (sent at the top of the dataset metadata)."""
-        parts = {"fg": fg, "bg": bg, "page": page, "logo": logo}
-        return self._next(
-            style_settings=frozen_map(merge_style(thaw(self.style_settings), parts, deep=False))
-        )
+        return self._styled({"fg": fg, "bg": bg, "page": page, "logo": logo}, deep=False)
 
     def addStyle(  # pygraphistry's name
         self,
@@ -199,10 +196,11 @@ class Plottable(Encoders, ViewerSettings, LegacyMethods, GraphMethods, Introspec
         logo: Mapping[str, Any] | None = None,
     ) -> Plottable:
         """Merge into the given branding parts, keeping keys not mentioned."""
-        parts = {"fg": fg, "bg": bg, "page": page, "logo": logo}
-        return self._next(
-            style_settings=frozen_map(merge_style(thaw(self.style_settings), parts, deep=True))
-        )
+        return self._styled({"fg": fg, "bg": bg, "page": page, "logo": logo}, deep=True)
+
+    def _styled(self, parts: dict[str, Mapping[str, Any] | None], *, deep: bool) -> Plottable:
+        merged = merge_style(thaw(self.style_settings), parts, deep=deep)
+        return self._next(style_settings=frozen_map(merged))
 
     def privacy(
         self,

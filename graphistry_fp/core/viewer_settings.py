@@ -16,15 +16,13 @@ import attrs
 
 from ..errors import PlanError
 from .collections import collection_settings
+from .host import Host
 from .jsonvalue import to_json_value
 from .legacy_state import LEGACY
 from .render import check_render
 from .settings import merge_url_params
 
 if TYPE_CHECKING:
-    from pyrsistent import PMap
-
-    from .legacy_state import LegacyState
     from .plottable import Plottable
 
 _VALIDATE = ("autofix", "strict", "strict-fast", True, False)
@@ -49,17 +47,8 @@ def _url_settings(pairs: Sequence[tuple[str, object]]) -> dict[str, object]:
     return {key: value for key, value in pairs if value is not None}
 
 
-class ViewerSettings:
+class ViewerSettings(Host):
     """Viewer URL settings, notebook iframe settings and axes."""
-
-    if TYPE_CHECKING:
-        complex_encodings: PMap[tuple[str, str, str], PMap[str, Any]]
-        url_params: tuple[tuple[str, str], ...]
-
-        @property
-        def legacy(self) -> LegacyState: ...
-
-        def _next(self, **changes: Any) -> Plottable: ...
 
     def settings(
         self,

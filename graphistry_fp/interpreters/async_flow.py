@@ -22,15 +22,11 @@ from typing import Any, TypeVar
 
 from graphistry_fp.errors import GraphistryError
 
-from .wire import Flow, Now, Request, Response, Sleep
+from .wire import Flow, Now, Request, Response, Sleep, no_prompt
 
 T = TypeVar("T")
 
 AsyncSend = Callable[[Request], Awaitable[Response]]
-
-
-def _no_prompt(url: str) -> None:
-    raise RuntimeError("this flow asks the user to open a URL, but its runner has no prompt")
 
 
 async def arun_flow(
@@ -39,7 +35,7 @@ async def arun_flow(
     *,
     sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     clock: Callable[[], float] = time.monotonic,
-    prompt: Callable[[str], object] = _no_prompt,
+    prompt: Callable[[str], object] = no_prompt,
 ) -> T:
     """Run ``flow`` to its outcome on the running loop (the async runner every flow shares).
 

@@ -29,11 +29,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
-import uuid
 from typing import Any
 
-from graphistry_fp._meta import USERTAG
 from graphistry_fp.effects import (
     CreateDataset,
     Effect,
@@ -41,7 +38,6 @@ from graphistry_fp.effects import (
     PlotResult,
     Stage,
     UploadTable,
-    viewer_url,
     walk,
 )
 from graphistry_fp.errors import GraphistryError, ProtocolError
@@ -49,7 +45,15 @@ from graphistry_fp.errors import GraphistryError, ProtocolError
 from .async_flow import arun_flow
 from .async_transport import AsyncTransport
 from .config import Config
-from .http import PERFORMERS, _ipc_file, _Run, annotate, check_uploads, upload_table
+from .http import (
+    PERFORMERS,
+    _ipc_file,
+    _Run,
+    check_uploads,
+    plot_result,
+    run_failure,
+    upload_table,
+)
 from .loop_turns import fair_turn
 from .progress import ProgressOptions
 from .replies import error_for
@@ -219,20 +223,11 @@ async def arun_plan(
     except GraphistryError as error:
         if run is not None:
             run.discard()
-        org = run.org_name if run is not None else tokens.org_name
-        raise annotate(error, config.server, org, run.dataset_id if run else None) from None
+        raise run_failure(error, config, tokens, run) from None
     except BaseException as error:
         if run is not None:
             run.discard()
             if run.dataset_id is not None:
                 _name_dataset(error, run.dataset_id)
         raise
-    url = viewer_url(
-        config.viewer_base,
-        dataset_id,
-        url_params=plan.url_params,
-        viztoken=uuid.uuid4().hex,
-        usertag=USERTAG,
-        splash_after=int(time.time()) + 15,
-    )
-    return PlotResult(dataset_id=dataset_id, url=url, server=config.server, org_name=run.org_name)
+    return plot_result(config, plan, dataset_id, run.org_name)

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import re
 import threading
 import time
@@ -45,9 +44,9 @@ from .aroute import Route, route, ssl_context
 from .config import Config
 from .limits import ACCEPT_ENCODING, ReplyReader, request_window, transport_failure
 from .replies import scrub
-from .streaming import StreamBody, achunks, body_size
-from .transport import backoff_delay, parse_retry_after
-from .wire import RETRY_STATUSES, Request, Response
+from .retries import after_failure, after_reply
+from .streaming import StreamBody, achunks
+from .wire import Request, Response
 
 if TYPE_CHECKING:
     # Loaded at the first request, not with every client: h11 and the connection code.
@@ -56,7 +55,6 @@ if TYPE_CHECKING:
     from .aconnections import Body
     from .apool import Pool
 
-log = logging.getLogger("graphistry_fp.http")
 USER_AGENT = f"graphistry_fp/{__version__}"
 
 
@@ -248,8 +246,7 @@ class AsyncTransport:
             raise self._unsupported(request)
         if bearer is None:
             bearer = request.bearer
-        size = body_size(request.body) if request.body is not None else 0
-        window = request_window(self._config, request, timeout, size)
+        window = request_window(self._config, request, timeout)
         timeout, deadline, ends, attempts = (
             window.timeout, window.deadline, window.ends, window.attempts
         )
@@ -272,31 +269,15 @@ class AsyncTransport:
             except (HTTPFailure, OSError) as error:
                 failure = error
             if expired or failure is not None:
-                log.debug(
-                    "%s %s -> %s after %.1f ms (attempt %d/%d)",
-                    request.method, request.path, "deadline" if expired else type(failure).__name__,
-                    (time.monotonic() - started) * 1000, attempt + 1, attempts,
-                )
-                delay = backoff_delay(attempt)
-                if (
-                    expired
-                    or attempt == attempts - 1
-                    or isinstance(failure, LocalProtocolError)
-                    or time.monotonic() + delay >= ends
-                ):
+                how = "deadline" if expired else type(failure).__name__
+                final = expired or isinstance(failure, LocalProtocolError)
+                delay = after_failure(request, window, attempt, started, how, final=final)
+                if delay is None:
                     raise self._failure(request, failure, attempt + 1, deadline)
                 await self._sleep(delay)
                 continue
-            log.debug(
-                "%s %s -> %d in %.1f ms (attempt %d/%d)",
-                request.method, request.path, response.status,
-                (time.monotonic() - started) * 1000, attempt + 1, attempts,
-            )
-            if attempt == attempts - 1 or response.status not in RETRY_STATUSES:
+            delay = after_reply(request, window, attempt, started, response)
+            if delay is None:
                 return response
-            delay = backoff_delay(attempt, parse_retry_after(response.headers.get("retry-after")))
-            if time.monotonic() + delay >= ends:
-                return response
-            log.debug("retrying %s %s in %.2f s", request.method, request.path, delay)
             await self._sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover

@@ -330,8 +330,23 @@ def run_plan(
         current = run
         dataset_id = perform_plan(plan, lambda stage: current.stage(stage, executor))
     except GraphistryError as error:
-        org = run.org_name if run is not None else tokens.org_name
-        raise annotate(error, config.server, org, run.dataset_id if run else None) from None
+        raise run_failure(error, config, tokens, run) from None
+    return plot_result(config, plan, dataset_id, run.org_name)
+
+
+def run_failure(
+    error: GraphistryError, config: Config, tokens: TokenCache, run: _Run | None
+) -> GraphistryError:
+    """``error`` annotated with the run's server, org and dataset (``run`` is None when the
+    run failed before it began: the client's org then)."""
+    org = run.org_name if run is not None else tokens.org_name
+    return annotate(error, config.server, org, run.dataset_id if run else None)
+
+
+def plot_result(
+    config: Config, plan: PlotPlan, dataset_id: str, org_name: str | None
+) -> PlotResult:
+    """The result of a run that created ``dataset_id``: its viewer URL, a fresh viztoken."""
     url = viewer_url(
         config.viewer_base,
         dataset_id,
@@ -340,4 +355,4 @@ def run_plan(
         usertag=USERTAG,
         splash_after=int(time.time()) + 15,
     )
-    return PlotResult(dataset_id=dataset_id, url=url, server=config.server, org_name=run.org_name)
+    return PlotResult(dataset_id=dataset_id, url=url, server=config.server, org_name=org_name)

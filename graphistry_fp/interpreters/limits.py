@@ -78,14 +78,18 @@ class Window:
 
 
 def request_window(
-    config: Config, request: Request, timeout: tuple[float, float] | None, body_bytes: int
+    config: Config, request: Request, timeout: tuple[float, float] | None
 ) -> Window:
     """The :class:`Window` of ``request``: the configured timeout (capped by
-    ``request.timeout``) unless ``timeout`` is given; retries only where safe."""
+    ``request.timeout``) unless ``timeout`` is given; a deadline that grows with the body's
+    size; retries only where safe."""
+    from .streaming import body_size  # here: config reads this module, pyarrow not needed
+
     if timeout is None:
         timeout = config.timeout
         if request.timeout is not None:
             timeout = (min(timeout[0], request.timeout), min(timeout[1], request.timeout))
+    body_bytes = body_size(request.body) if request.body is not None else 0
     deadline = deadline_seconds(config.request_deadline, body_bytes, request.timeout)
     attempts = 1 + (config.max_retries if request.idempotent else 0)
     return Window(timeout, deadline, time.monotonic() + deadline, attempts)

@@ -118,6 +118,25 @@ def _where(org_name: str | None, idp_name: str | None) -> str:
     return f"org {org_name!r}" + (f", IdP {idp_name!r}" if idp_name is not None else "")
 
 
+def _refused(
+    request: Request, response: Response, text: str, advice: str = ""
+) -> AuthenticationError:
+    """``AuthenticationError``: ``request`` was refused (``text``), quoting the server's
+    message, then ``advice``."""
+    tail = f"; {advice}" if advice else ""
+    return AuthenticationError(
+        f"{request.what}: {text} ({server_message(response)}){tail}", status=response.status
+    )
+
+
+def _reply(request: Request, response: Response) -> tuple[Mapping[str, Any], str | None]:
+    """The JSON object of a 2xx reply and its status (the typed error for another reply)."""
+    if not response.ok:
+        raise error_for(response, request.what, request)
+    obj = expect_json(response, request.what, request)
+    return obj, _status(obj)
+
+
 def _sso_grant(data: Mapping[str, Any], requested_org: str | None, status: int) -> Grant:
     return parse_grant(data, requested_org, what="single sign-on", status=status, sso=True)
 
@@ -142,25 +161,15 @@ def sso_start(
         what=f"single sign-on start ({where})",
     )
     response: Response = yield request
+    refusal = "the server refused to start single sign-on"
     if response.status in (400, 401, 404):
         hint = "check org_name and idp_name" if org_name is not None else "check the server"
-        raise AuthenticationError(
-            f"{request.what}: the server refused to start single sign-on "
-            f"({server_message(response)}); {hint}",
-            status=response.status,
-        )
-    if not response.ok:
-        raise error_for(response, request.what, request)
-    obj = expect_json(response, request.what, request)
-    status = _status(obj)
+        raise _refused(request, response, refusal, hint)
+    obj, status = _reply(request, response)
     if status is None:
         raise ProtocolError(f"{request.what}: the reply has no status", status=response.status)
     if status != "OK":
-        raise AuthenticationError(
-            f"{request.what}: the server refused to start single sign-on "
-            f"({server_message(response)})",
-            status=response.status,
-        )
+        raise _refused(request, response, refusal)
     data = obj.get("data")
     if not isinstance(data, Mapping):
         raise ProtocolError(f"{request.what}: the reply has no data object", status=response.status)
@@ -193,20 +202,13 @@ def sso_poll(
     )
     response: Response = yield request
     if response.status in (400, 401, 404, 410):
-        raise AuthenticationError(
-            f"{request.what}: the login request is unknown, already used or expired "
-            f"({server_message(response)}); log in again",
-            status=response.status,
-        )
-    if not response.ok:
-        raise error_for(response, request.what, request)
-    obj = expect_json(response, request.what, request)
-    status = _status(obj)
+        raise _refused(
+            request, response, "the login request is unknown, already used or expired",
+            "log in again",
+        )  # fmt: skip
+    obj, status = _reply(request, response)
     if status in _ERROR_STATUSES:
-        raise AuthenticationError(
-            f"{request.what}: single sign-on failed ({server_message(response)}); log in again",
-            status=response.status,
-        )
+        raise _refused(request, response, "single sign-on failed", "log in again")
     data = obj.get("data")
     if isinstance(data, Mapping) and data.get("token"):
         return _sso_grant(data, requested_org, response.status)

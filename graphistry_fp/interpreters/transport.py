@@ -11,7 +11,8 @@ Here:
 * a request marked ``idempotent`` (login, refresh, switch, uploads to an existing dataset,
   share) is retried up to ``max_retries`` times on 429/500/502/503/504 and on connection
   errors and timeouts, with capped, jittered exponential backoff that honours
-  ``Retry-After``; a request that is not (creating a dataset) is sent exactly once;
+  ``Retry-After`` (``retries.py``, shared with the async transport); a request that is
+  not (creating a dataset) is sent exactly once;
 * redirects are not followed (a redirect is reported as a ``ProtocolError`` that names it:
   usually ``protocol="http"`` against an https-only server);
 * limits (``limits.py``): a reply body is streamed through a ``ReplyReader`` that stops
@@ -21,15 +22,12 @@ Here:
 * no raw ``requests`` or urllib3 error escapes: a body cut short or a dropped connection
   is a ``TransportError`` (retried where safe), a header HTTP cannot carry is a
   ``ProtocolError`` (its value is never shown; nothing is sent);
-* logging: ``graphistry_fp.http`` at DEBUG logs method, path, status, attempt and timing,
-  never a header or a body.
+* logging (``retries.py``): ``graphistry_fp.http`` at DEBUG logs method, path, status,
+  attempt and timing, never a header or a body.
 """
 
 from __future__ import annotations
 
-import email.utils
-import logging
-import random
 import re
 import threading
 import time
@@ -44,17 +42,11 @@ from graphistry_fp.errors import GraphistryError, ProtocolError, TransportError
 from .config import Config
 from .limits import ReplyReader, request_window, transport_failure
 from .replies import scrub
+from .retries import after_failure, after_reply
 from .sender import Sender
-from .streaming import body_size
 from .watchdog import WATCHDOG
 from .watched import IO_ERRORS, Deadline, Watch, kind, watching
-from .wire import RETRY_STATUSES, Request, Response
-
-log = logging.getLogger("graphistry_fp.http")
-
-BACKOFF_BASE_S = 0.25
-BACKOFF_CAP_S = 8.0
-RETRY_AFTER_CAP_S = 30.0
+from .wire import Request, Response
 
 _insecure_warned = threading.Lock()
 _insecure_done = False
@@ -99,31 +91,6 @@ def _environment(base_url: str, verify: bool) -> tuple[bool | str, dict[str, str
 def _reason(error: BaseException) -> str:
     errno = re.search(r"\[Errno -?\d+\][^'\")]*", str(error))
     return scrub(errno.group(0).strip() if errno else type(error).__name__)
-
-
-def backoff_delay(attempt: int, retry_after: float | None = None) -> float:
-    """Seconds to wait before retry number ``attempt`` (0-based): equal jitter, capped."""
-    ceiling = min(BACKOFF_CAP_S, BACKOFF_BASE_S * (2.0**attempt))
-    delay = ceiling / 2 + random.uniform(0, ceiling / 2)
-    if retry_after is not None:
-        delay = max(delay, min(retry_after, RETRY_AFTER_CAP_S))
-    return delay
-
-
-def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    """``Retry-After`` as seconds (delta-seconds or an HTTP date), or None."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, float(when.timestamp()) - (time.time() if now is None else now))
 
 
 class Transport:
@@ -204,8 +171,7 @@ class Transport:
         """
         if bearer is None:
             bearer = request.bearer
-        size = body_size(request.body) if request.body is not None else 0
-        window = request_window(self._config, request, timeout, size)
+        window = request_window(self._config, request, timeout)
         timeout, deadline, ends, attempts = (
             window.timeout, window.deadline, window.ends, window.attempts
         )
@@ -230,30 +196,14 @@ class Transport:
             if failure is not None:
                 # Out of the except block: the typed error carries no raw one as its
                 # context (a raw error's text may quote a header).
-                elapsed = (time.monotonic() - started) * 1000
-                log.debug(
-                    "%s %s -> %s after %.1f ms (attempt %d/%d)",
-                    request.method, request.path, kind(failure), elapsed, attempt + 1, attempts,
-                )
-                delay = backoff_delay(attempt)
-                if (
-                    attempt == attempts - 1
-                    or isinstance(failure, (Deadline, requests.exceptions.InvalidHeader))
-                    or time.monotonic() + delay >= ends
-                ):
+                final = isinstance(failure, (Deadline, requests.exceptions.InvalidHeader))
+                delay = after_failure(request, window, attempt, started, kind(failure), final=final)
+                if delay is None:
                     raise self._failure(request, failure, attempt + 1, deadline)
                 self._sleep(delay)
                 continue
-            log.debug(
-                "%s %s -> %d in %.1f ms (attempt %d/%d)",
-                request.method, request.path, response.status,
-                (time.monotonic() - started) * 1000, attempt + 1, attempts,
-            )
-            if attempt == attempts - 1 or response.status not in RETRY_STATUSES:
+            delay = after_reply(request, window, attempt, started, response)
+            if delay is None:
                 return response
-            delay = backoff_delay(attempt, parse_retry_after(response.headers.get("retry-after")))
-            if time.monotonic() + delay >= ends:
-                return response
-            log.debug("retrying %s %s in %.2f s", request.method, request.path, delay)
             self._sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover

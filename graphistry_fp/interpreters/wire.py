@@ -114,7 +114,8 @@ Step = Request | Now | Sleep | Prompt
 Flow = Generator[Step, Any, T]
 
 
-def _no_prompt(url: str) -> None:
+def no_prompt(url: str) -> None:
+    """The default prompt of both flow runners: a flow that asks for one fails."""
     raise RuntimeError("this flow asks the user to open a URL, but its runner has no prompt")
 
 
@@ -124,7 +125,7 @@ def run_flow(
     *,
     sleep: Callable[[float], object] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
-    prompt: Callable[[str], object] = _no_prompt,
+    prompt: Callable[[str], object] = no_prompt,
 ) -> T:
     """Run ``flow`` to its outcome: the sync runner every flow shares.
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from graphistry_fp.effects import CreateDataset, Share
 from graphistry_fp.errors import PermissionDeniedError, ProtocolError
-from graphistry_fp.interpreters import http, transport, wire
+from graphistry_fp.interpreters import http, retries, wire
 from graphistry_fp.interpreters.tokens import AuthState
 from graphistry_fp.interpreters.wire import Response
 
@@ -24,23 +24,23 @@ def test_backoff_is_capped_jittered_and_honours_retry_after(
 ) -> None:
     """Delay is in [ceiling/2, ceiling] (ceiling = min(8, 0.25 * 2**attempt)), and at least
     Retry-After up to its 30 s cap."""
-    ceiling = min(transport.BACKOFF_CAP_S, transport.BACKOFF_BASE_S * 2.0**attempt)
-    delay = transport.backoff_delay(attempt, retry_after)
+    ceiling = min(retries.BACKOFF_CAP_S, retries.BACKOFF_BASE_S * 2.0**attempt)
+    delay = retries.backoff_delay(attempt, retry_after)
     assert ceiling / 2 <= delay
     if retry_after is None:
         assert delay <= ceiling
     else:
-        assert min(retry_after, transport.RETRY_AFTER_CAP_S) <= delay
-        assert delay <= max(ceiling, transport.RETRY_AFTER_CAP_S)
+        assert min(retry_after, retries.RETRY_AFTER_CAP_S) <= delay
+        assert delay <= max(ceiling, retries.RETRY_AFTER_CAP_S)
 
 
 def test_retry_after_forms() -> None:
     """Retry-After as seconds or as an HTTP date; garbage is ignored."""
-    assert 5.0 == transport.parse_retry_after("5")
-    assert None is transport.parse_retry_after("soon")
-    assert None is transport.parse_retry_after(None)
+    assert 5.0 == retries.parse_retry_after("5")
+    assert None is retries.parse_retry_after("soon")
+    assert None is retries.parse_retry_after(None)
     date = email.utils.formatdate(1000.0 + 12, usegmt=True)
-    assert 12.0 == transport.parse_retry_after(date, now=1000.0)
+    assert 12.0 == retries.parse_retry_after(date, now=1000.0)
 
 
 @given(st.integers(10**9, 2 * 10**9), st.integers(1, 10**6), st.floats(0, 2e6))
