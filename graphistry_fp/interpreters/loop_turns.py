@@ -40,7 +40,7 @@ TURN_BUDGET_S = 0.002
 class _Turn:
     """When the current turn's first checkpoint ran (None: no checkpoint since the reset)."""
 
-    __slots__ = ("__weakref__", "started")
+    __slots__ = ("started",)
 
     def __init__(self) -> None:
         self.started: float | None = None
